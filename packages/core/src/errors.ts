@@ -281,6 +281,21 @@ export function isRetryable(e: unknown): boolean {
   }
 }
 
+/**
+ * GitHub answers its secondary rate limit (and an exhausted primary limit) with 403, not 429: it is told apart
+ * by a `retry-after` header, `x-ratelimit-remaining: 0`, or the message
+ * (https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api).
+ */
+function isGitHubRateLimit(o: Bag): boolean {
+  const response = o.response as Bag | undefined;
+  const headers = (response?.headers ?? o.headers) as Record<string, unknown> | undefined;
+  if (headers && typeof headers === 'object') {
+    if (headers['retry-after'] !== undefined) return true;
+    if (String(headers['x-ratelimit-remaining']) === '0') return true;
+  }
+  return typeof o.message === 'string' && /rate limit/i.test(o.message);
+}
+
 function retryable(e: unknown, depth: number): boolean {
   if (typeof e !== 'object' || e === null || depth > MAX_DEPTH) return false;
   if (isDeadlineExceeded(e)) return false;
@@ -297,6 +312,7 @@ function retryable(e: unknown, depth: number): boolean {
   if (o.name === 'TimeoutError' || o.name === 'AbortError') return true;
 
   const status = httpStatus(o);
+  if (status === 403 && isGitHubRateLimit(o)) return true;
   if (status !== undefined) return RETRYABLE_STATUS.has(status);
 
   if (

@@ -234,6 +234,26 @@ describe('isRetryable', () => {
     ['response.status 502', { response: { status: 502 } }, true],
     ['Octokit 404', octokitError(404, 'Not Found'), false],
     ['Octokit 500', octokitError(500, 'Server Error'), true],
+    [
+      'GitHub secondary rate limit (403 + retry-after)',
+      { status: 403, message: 'x', response: { status: 403, headers: { 'retry-after': '60' } } },
+      true,
+    ],
+    [
+      'GitHub primary rate limit (403, x-ratelimit-remaining 0)',
+      { status: 403, message: 'x', response: { status: 403, headers: { 'x-ratelimit-remaining': '0' } } },
+      true,
+    ],
+    [
+      'GitHub 403 naming the secondary rate limit',
+      { status: 403, message: 'You have exceeded a secondary rate limit' },
+      true,
+    ],
+    [
+      'GitHub 403 Resource not accessible by integration',
+      octokitError(403, 'Resource not accessible by integration'),
+      false,
+    ],
     ['Kubernetes Status 404', kubeStatus, false],
     ['Kubernetes Status 429', { ...kubeStatus, code: 429 }, true],
     ...[
