@@ -14,6 +14,7 @@ const common = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^@slipway/([a-z0-9-]+)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@slipway/([a-z0-9-]+)/([a-z0-9-]+)$': '<rootDir>/packages/$1/src/$2/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
 };
