@@ -4,7 +4,12 @@
 const swc = [
   '@swc/jest',
   {
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2023', keepClassNames: true },
+    jsc: {
+      parser: { syntax: 'typescript' },
+      target: 'es2023',
+      keepClassNames: true,
+      experimental: { keepImportAttributes: true },
+    },
     module: { type: 'es6' },
   },
 ];
