@@ -120,12 +120,32 @@ export interface SpecError {
   message: string;
 }
 
+/**
+ * A kustomization file met among the inputs. Extraction does not resolve it (that needs the file system): the CLI
+ * reads `resources` and passes them in, or refuses the kustomization when `unsupported` is not empty.
+ */
+export interface KustomizationRef {
+  /** The kustomization file's path, as given. */
+  path: string;
+  /** The `resources` entries, as written (files, directories or URLs relative to the kustomization). */
+  resources: string[];
+  /** `namespace`, when set: kustomize applies it to every resource. */
+  namespace: string | null;
+  /**
+   * Top-level fields beyond `resources`, `namespace`, `commonLabels`, `commonAnnotations` and `labels` (which
+   * cannot change a workload's size or count), e.g. `patches`, `replicas`, `images`, `configMapGenerator`.
+   */
+  unsupported: string[];
+}
+
 /** What extraction returns for a set of files. */
 export interface ExtractResult {
   workloads: Workload[];
   errors: SpecError[];
   /** Documents that were read but carry no compute (Service, ConfigMap, StorageClass, HPA…): counted, not priced. */
   skipped: number;
+  /** Kustomization files among the inputs, for the caller to resolve (not counted in `skipped`). */
+  kustomizations: KustomizationRef[];
 }
 
 export type Platform =

@@ -1,0 +1,30 @@
+import type { Catalog } from '../catalog/catalog-types.js';
+import type { Estimate, EstimateOptions, Workload } from '../types.js';
+
+/**
+ * What is left of Cloud Run's monthly free tier. It is per billing account, so one report shares one pool and
+ * each workload consumes from it in order.
+ */
+export interface FreeTierPool {
+  requestVcpuSeconds: number;
+  requestGibSeconds: number;
+  requests: number;
+  instanceVcpuSeconds: number;
+  instanceGibSeconds: number;
+}
+
+/** Options a platform rule reads: the run's options plus the report-wide state it shares. */
+export interface PlatformOptions extends EstimateOptions {
+  /** Collects `family region item` keys of the unconfirmed prices met, for the report's assumptions. */
+  unconfirmed?: Set<string>;
+  /** The report's Cloud Run free-tier pool (with `freeTier`); a fresh pool per call when absent. */
+  cloudRunFreeTier?: FreeTierPool;
+}
+
+/** One platform's rule: the monthly cost of one workload in one region. */
+export type PlatformEstimator = (
+  workload: Workload,
+  region: string,
+  catalog: Catalog,
+  opts: PlatformOptions,
+) => Estimate;
