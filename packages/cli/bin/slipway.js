@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 const bundle = fileURLToPath(new URL('../dist/slipway.js', import.meta.url));
 if (!existsSync(bundle)) {
-  console.error('slipway: the CLI is not built yet; run `npm ci` (or `npm run build`) at the repository root.');
+  console.error(
+    'slipway: the CLI is not built yet; run `npm ci` (or `npm run build`) at the repository root.',
+  );
   process.exit(2);
 }
 await import(bundle);
