@@ -35,6 +35,12 @@ function declareSideEffectFree() {
   return () => restore.forEach((fn) => fn());
 }
 
+/** Minifies one ES module chunk (compress + mangle), deterministically. */
+function minifyChunk(source) {
+  const { minifySync } = require('@swc/core');
+  return minifySync(source, { module: true, compress: true, mangle: true, format: { comments: false } }).code;
+}
+
 /** Bundles one entry file into outDir/<outName>. */
 async function bundle(entry, outDir, outName) {
   const ncc = require('@vercel/ncc');
@@ -50,7 +56,8 @@ async function bundle(entry, outDir, outName) {
   for (const [name, asset] of Object.entries(assets)) {
     const file = join(outDir, name);
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, asset.source);
+    // ncc minifies the entry chunk only; the chunks that `import()` splits off are minified here, with SWC.
+    writeFileSync(file, name.endsWith('.js') ? minifyChunk(String(asset.source)) : asset.source);
   }
 }
 

@@ -13,7 +13,6 @@ import {
 } from '../platforms/registry.js';
 import { HOURS_PER_MONTH } from '../platforms/workload-facts.js';
 import type {
-  Estimate,
   EstimateOptions,
   EstimateReport,
   ExtractResult,
@@ -75,18 +74,31 @@ function totalsFor(
   catalog: Catalog,
   opts: EstimateOptions,
 ): EstimateReport['totals'] {
+  // One pass over every estimate, then one total per platform in the catalogue's platform order.
+  const sums = new Map<Platform, { usd: number; priced: number; count: number; regions: Set<string> }>();
+  for (const workload of reportWorkloads) {
+    for (const e of workload.estimates) {
+      let sum = sums.get(e.platform);
+      if (sum === undefined) sums.set(e.platform, (sum = { usd: 0, priced: 0, count: 0, regions: new Set() }));
+      sum.count++;
+      sum.regions.add(e.region);
+      if (e.monthlyUSD !== null) {
+        sum.usd += e.monthlyUSD;
+        sum.priced++;
+      }
+    }
+  }
   const totals: EstimateReport['totals'] = [];
   for (const platform of PLATFORMS) {
-    const estimates = reportWorkloads.flatMap((w) => w.estimates.filter((e) => e.platform === platform));
-    if (estimates.length === 0) continue;
-    const priced = estimates.filter((e): e is Estimate & { monthlyUSD: number } => e.monthlyUSD !== null);
+    const sum = sums.get(platform);
+    if (sum === undefined) continue;
     const fee = clusterFee(platform, regions, catalog, opts);
     totals.push({
       platform,
-      region: [...new Set(estimates.map((e) => e.region))].join(', '),
-      monthlyUSD: priced.length > 0 ? priced.reduce((sum, e) => sum + e.monthlyUSD, 0) + fee : null,
+      region: [...sum.regions].join(', '),
+      monthlyUSD: sum.priced > 0 ? sum.usd + fee : null,
       clusterFeeUSD: fee,
-      unpriced: estimates.length - priced.length,
+      unpriced: sum.count - sum.priced,
     });
   }
   return totals;
