@@ -56,4 +56,29 @@ export const scenarios = {
       };
     },
   },
+  // build-push: valid inputs for an ECR image, as far as the GetAuthorizationToken call of the registry login.
+  'build-push': {
+    env({ endpoint, work }) {
+      const ws = join(work, 'build-push-ws');
+      mkdirSync(ws, { recursive: true });
+      writeFileSync(join(ws, 'Dockerfile'), 'FROM scratch\nCOPY Dockerfile /\n');
+      return {
+        GITHUB_WORKSPACE: ws,
+        GITHUB_REF: 'refs/heads/main',
+        GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+        GITHUB_REPOSITORY: 'o/r',
+        GITHUB_EVENT_NAME: 'push',
+        RUNNER_TEMP: work,
+        GITHUB_OUTPUT: join(work, 'out'),
+        GITHUB_STEP_SUMMARY: join(work, 'sum'),
+        AWS_ENDPOINT_URL_ECR: endpoint,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'AKIABENCH',
+        AWS_SECRET_ACCESS_KEY: 'bench',
+        INPUT_IMAGES: '123456789012.dkr.ecr.us-east-1.amazonaws.com/bench',
+        // Named, so that the engine probe (`docker version`) is not part of the figure.
+        INPUT_ENGINE: 'buildah',
+      };
+    },
+  },
 };

@@ -57,7 +57,10 @@ const NAME_PATTERN = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0
 const TAG_MUTABILITY = ['MUTABLE', 'IMMUTABLE', 'IMMUTABLE_WITH_EXCLUSION', 'MUTABLE_WITH_EXCLUSION'];
 const TWELVE_HOURS = 12 * 60 * 60 * 1000;
 
-/** An ECR stand-in: GetAuthorizationToken, CreateRepository, DescribeRepositories, PutLifecyclePolicy. */
+/**
+ * An ECR stand-in: GetAuthorizationToken, CreateRepository, DescribeRepositories, PutLifecyclePolicy,
+ * PutImageScanningConfiguration, PutImageTagMutability.
+ */
 export class EcrStandIn extends AwsJsonStandIn {
   /** The account id of the registry. */
   readonly registryId: string;
@@ -83,6 +86,8 @@ export class EcrStandIn extends AwsJsonStandIn {
     this.on('CreateRepository', (input, ctx) => this.createRepository(input, ctx));
     this.on('DescribeRepositories', (input) => this.describeRepositories(input));
     this.on('PutLifecyclePolicy', (input) => this.putLifecyclePolicy(input));
+    this.on('PutImageScanningConfiguration', (input) => this.putImageScanningConfiguration(input));
+    this.on('PutImageTagMutability', (input) => this.putImageTagMutability(input));
   }
 
   /** The registry host that repository URIs start with. */
@@ -225,6 +230,44 @@ export class EcrStandIn extends AwsJsonStandIn {
       registryId: this.registryId,
       repositoryName: state.repository.repositoryName,
       lifecyclePolicyText: text,
+    };
+  }
+
+  // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutImageScanningConfiguration.html
+  private putImageScanningConfiguration(input: Record<string, unknown>): unknown {
+    this.checkRegistry(input);
+    const state = this.existing(requiredString(input, 'repositoryName'));
+    const scanning = input['imageScanningConfiguration'];
+    if (!isRecord(scanning)) {
+      throw new AwsError(
+        'InvalidParameterException',
+        `1 validation error detected: Value null at 'imageScanningConfiguration' failed to satisfy constraint: Member must not be null`,
+      );
+    }
+    state.repository.imageScanningConfiguration = { scanOnPush: scanning['scanOnPush'] === true };
+    return {
+      registryId: this.registryId,
+      repositoryName: state.repository.repositoryName,
+      imageScanningConfiguration: state.repository.imageScanningConfiguration,
+    };
+  }
+
+  // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutImageTagMutability.html
+  private putImageTagMutability(input: Record<string, unknown>): unknown {
+    this.checkRegistry(input);
+    const state = this.existing(requiredString(input, 'repositoryName'));
+    const mutability = requiredString(input, 'imageTagMutability');
+    if (!TAG_MUTABILITY.includes(mutability)) {
+      throw new AwsError(
+        'InvalidParameterException',
+        `Invalid parameter at 'imageTagMutability' failed to satisfy constraint: 'Member must satisfy enum value set: [${TAG_MUTABILITY.join(', ')}]'`,
+      );
+    }
+    state.repository.imageTagMutability = mutability;
+    return {
+      registryId: this.registryId,
+      repositoryName: state.repository.repositoryName,
+      imageTagMutability: mutability,
     };
   }
 

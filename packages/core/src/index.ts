@@ -24,3 +24,13 @@ export { SummaryBuilder, annotate, escapeMarkdownCell, group, log, mask, setOutp
 export type { AnnotationLocation, OutputValue } from './report.js';
 export { formatImageRef, isValidTag, parseImageRef, withDigest } from './images.js';
 export type { AwsPartition, ImageRef } from './images.js';
+export {
+  CredentialKeeper,
+  RegistryLoginError,
+  expiresWithin,
+  staticLogin,
+  type CredentialKeeperOptions,
+  type Credentials,
+  type RegistryLogin,
+  type RenewalTimer,
+} from './registry.js';
