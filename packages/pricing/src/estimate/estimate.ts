@@ -79,7 +79,8 @@ function totalsFor(
   for (const workload of reportWorkloads) {
     for (const e of workload.estimates) {
       let sum = sums.get(e.platform);
-      if (sum === undefined) sums.set(e.platform, (sum = { usd: 0, priced: 0, count: 0, regions: new Set() }));
+      if (sum === undefined)
+        sums.set(e.platform, (sum = { usd: 0, priced: 0, count: 0, regions: new Set() }));
       sum.count++;
       sum.regions.add(e.region);
       if (e.monthlyUSD !== null) {
