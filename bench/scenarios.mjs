@@ -81,4 +81,118 @@ export const scenarios = {
       };
     },
   },
+  // deploy-eks: valid inputs and one manifest, as far as the DescribeCluster call (the manifests are read first).
+  'deploy-eks': {
+    env({ endpoint, work }) {
+      const ws = join(work, 'deploy-eks-ws');
+      mkdirSync(ws, { recursive: true });
+      writeFileSync(
+        join(ws, 'web.yaml'),
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: nginx:1.27}]\n',
+      );
+      return {
+        GITHUB_WORKSPACE: ws,
+        GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+        GITHUB_REPOSITORY: 'o/r',
+        RUNNER_TEMP: work,
+        GITHUB_OUTPUT: join(work, 'out'),
+        GITHUB_STEP_SUMMARY: join(work, 'sum'),
+        AWS_ENDPOINT_URL_EKS: endpoint,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'AKIABENCH',
+        AWS_SECRET_ACCESS_KEY: 'bench',
+        'INPUT_CLUSTER-NAME': 'production',
+        INPUT_MANIFESTS: 'web.yaml',
+      };
+    },
+  },
+  // deploy-gke: valid inputs and one manifest, as far as the token exchange of the federated credential file
+  // (google-auth-library's first request, before clusters.get).
+  'deploy-gke': {
+    env({ endpoint, work }) {
+      const ws = join(work, 'deploy-gke-ws');
+      mkdirSync(ws, { recursive: true });
+      writeFileSync(
+        join(ws, 'web.yaml'),
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: nginx:1.27}]\n',
+      );
+      writeFileSync(join(work, 'gke-subject-token'), 'bench-subject-token');
+      const adc = join(work, 'gke-adc.json');
+      writeFileSync(
+        adc,
+        JSON.stringify({
+          type: 'external_account',
+          audience:
+            '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/github/providers/github',
+          subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+          token_url: `${endpoint}/v1/token`,
+          credential_source: { file: join(work, 'gke-subject-token') },
+        }),
+      );
+      return {
+        GITHUB_WORKSPACE: ws,
+        GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+        GITHUB_REPOSITORY: 'o/r',
+        RUNNER_TEMP: work,
+        GITHUB_OUTPUT: join(work, 'out'),
+        GITHUB_STEP_SUMMARY: join(work, 'sum'),
+        GOOGLE_APPLICATION_CREDENTIALS: adc,
+        SLIPWAY_GKE_API_ENDPOINT: endpoint,
+        INPUT_CLUSTER: 'projects/bench/locations/us-central1/clusters/production',
+        INPUT_MANIFESTS: 'web.yaml',
+      };
+    },
+  },
+  // deploy-ecs: a new image for a running service, as far as the first cloud call (DescribeServices).
+  'deploy-ecs': {
+    env({ endpoint, work }) {
+      return {
+        AWS_ENDPOINT_URL_ECS: endpoint,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'AKIASLIPWAYBENCH0001',
+        AWS_SECRET_ACCESS_KEY: 'slipway/bench/secret',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        GITHUB_WORKSPACE: work,
+        RUNNER_TEMP: work,
+        GITHUB_OUTPUT: join(work, 'out'),
+        GITHUB_STEP_SUMMARY: join(work, 'sum'),
+        INPUT_CLUSTER: 'prod',
+        INPUT_SERVICE: 'web',
+        INPUT_IMAGE: '123456789012.dkr.ecr.us-east-1.amazonaws.com/web:2',
+      };
+    },
+  },
+  // deploy-cloudrun: a new image for a service, authenticated with a federated credential file (as
+  // google-github-actions/auth writes it), as far as the first request: the STS token exchange, which google-auth-library
+  // sends when the first Cloud Run call (GetService) needs a token — after @google-cloud/run is loaded.
+  'deploy-cloudrun': {
+    env({ endpoint, work }) {
+      writeFileSync(join(work, 'cloudrun-subject-token'), 'bench-subject-token');
+      const adc = join(work, 'cloudrun-adc.json');
+      writeFileSync(
+        adc,
+        JSON.stringify({
+          type: 'external_account',
+          audience:
+            '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/github/providers/github',
+          subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+          token_url: `${endpoint}/v1/token`,
+          credential_source: { file: join(work, 'cloudrun-subject-token') },
+        }),
+      );
+      return {
+        GITHUB_WORKSPACE: work,
+        GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+        RUNNER_TEMP: work,
+        GITHUB_OUTPUT: join(work, 'out'),
+        GITHUB_STEP_SUMMARY: join(work, 'sum'),
+        GOOGLE_APPLICATION_CREDENTIALS: adc,
+        'INPUT_PROJECT-ID': 'bench-project',
+        INPUT_REGION: 'us-central1',
+        INPUT_SERVICE: 'web',
+        INPUT_IMAGE: 'us-docker.pkg.dev/bench-project/apps/web:2',
+        'INPUT_API-ENDPOINT': endpoint,
+      };
+    },
+  },
 };
