@@ -2,65 +2,27 @@
  * Everything after the inputs: loaded with `import()` so that a bad input never loads the Kubernetes client or
  * google-auth-library; the Google library itself loads only once the manifests are known to be valid.
  */
-import { InputError, SummaryBuilder, group, log, mask, setOutputs } from '@slipway/core';
+import { InputError, log, mask } from '@slipway/core';
 import {
-  Discovery,
   RenewingToken,
   ServerClock,
-  appliedOutput,
   clientForEndpoint,
-  clientFromKubeconfig,
-  deploy,
-  prepareManifests,
+  connectWithKubeconfig,
   renderKubeconfig,
-  renderSummary,
-  writeKubeconfigFile,
+  runKubeDeploy,
 } from '@slipway/kube';
-import type {
-  DeployReport,
-  DeploySettings,
-  KubeClient,
-  KubeconfigCredential,
-  PlatformFacts,
-} from '@slipway/kube';
+import type { KubeConnection, KubeconfigCredential } from '@slipway/kube';
 import type { Inputs } from './inputs.js';
 import type { RunContext } from './main.js';
-import { runnerReporter } from './reporter.js';
-
-/** A connected cluster. */
-interface Connection {
-  client: KubeClient;
-  platform: PlatformFacts;
-  /** How the summary names the target. */
-  target: string;
-  namespace: string | undefined;
-  /** The kubeconfig for later steps, when asked. */
-  kubeconfig(): Promise<string>;
-}
 
 const AUTOPILOT_NOTE =
   'GKE Autopilot sets (and bills) 500m CPU and 2 GiB memory for each container that requests nothing; set requests to pay for what the container needs.';
 const PLUGIN_HINT =
   'Install gke-gcloud-auth-plugin: https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-access-for-kubectl#install_plugin';
 
-async function connect(inputs: Inputs, ctx: RunContext): Promise<Connection> {
+async function connect(inputs: Inputs, ctx: RunContext): Promise<KubeConnection> {
   const hooks = { onWarning: (w: string) => log.warning(`Kubernetes API: ${w}`) };
-  if (inputs.kubeconfig !== undefined) {
-    const text = inputs.kubeconfig;
-    const { client, connection } = clientFromKubeconfig(text, {
-      ...(inputs.context === undefined ? {} : { context: inputs.context }),
-      baseDir: ctx.workspace,
-      onToken: (token) => mask(token),
-    });
-    log.info(`Using the kubeconfig's context ${connection.contextName} (${connection.server})`);
-    return {
-      client,
-      platform: { name: 'Kubernetes' },
-      target: `Cluster ${connection.server} (kubeconfig context \`${connection.contextName}\`)`,
-      namespace: connection.namespace,
-      kubeconfig: () => Promise.resolve(text),
-    };
-  }
+  if (inputs.kubeconfig !== undefined) return connectWithKubeconfig(inputs, ctx);
   const gke = await import('@slipway/gcp/gke');
   const ref = gke.parseClusterRef(inputs.cluster as string, inputs.location, inputs.project ?? ctx.project);
   if ('problem' in ref)
@@ -138,54 +100,11 @@ async function connect(inputs: Inputs, ctx: RunContext): Promise<Connection> {
 }
 
 /** Runs the deploy with valid inputs. */
-export async function run(inputs: Inputs, ctx: RunContext): Promise<void> {
-  const reporter = runnerReporter();
-  const base: Omit<DeploySettings, 'namespace' | 'platform'> = {
-    manifests: inputs.manifests,
-    workspace: ctx.workspace,
-    images: inputs.images,
-    dryRun: inputs.dryRun,
-    wait: inputs.wait,
-    timeoutMs: inputs.timeoutMs,
-    pollIntervalMs: inputs.pollIntervalMs,
-    rollback: inputs.rollback,
-    forceConflicts: inputs.forceConflicts,
-    ...(ctx.commit === undefined ? {} : { commit: ctx.commit }),
-    ...(ctx.runUrl === undefined ? {} : { runUrl: ctx.runUrl }),
-    ...(inputs.spot ? { spot: 'gke' as const } : {}),
-  };
-  const prepared = await group('Manifests', () =>
-    prepareManifests(
-      { ...base, namespace: inputs.namespace ?? 'default', platform: { name: 'GKE' } },
-      reporter,
-      ctx.path === undefined ? {} : { path: ctx.path },
-    ),
-  );
-  const connection = await group('Cluster', () => connect(inputs, ctx));
-  const settings: DeploySettings = {
-    ...base,
-    namespace: inputs.namespace ?? connection.namespace ?? 'default',
-    platform: connection.platform,
-  };
-  let kubeconfigPath: string | undefined;
-  if (inputs.writeKubeconfig) {
-    kubeconfigPath = await writeKubeconfigFile(ctx.tempDir, await connection.kubeconfig());
-    log.info(`Wrote a kubeconfig to ${kubeconfigPath}`);
-  }
-  let report: DeployReport | undefined;
-  try {
-    report = await deploy(connection.client, new Discovery(connection.client), prepared, settings, reporter);
-  } finally {
-    setOutputs({
-      applied: report === undefined ? undefined : appliedOutput(report),
-      images: report?.images,
-      'kubeconfig-path': kubeconfigPath,
-    });
-    if (report !== undefined)
-      await new SummaryBuilder()
-        .raw(renderSummary(report, connection.target, 'deploy-gke').trimEnd())
-        .write();
-    connection.client.close();
-  }
-  if (report.outcome === 'failed') throw new Error(report.failure ?? 'the rollout failed');
+export function run(inputs: Inputs, ctx: RunContext): Promise<void> {
+  return runKubeDeploy(inputs, ctx, {
+    action: 'deploy-gke',
+    platformName: 'GKE',
+    spot: 'gke',
+    connect: () => connect(inputs, ctx),
+  });
 }

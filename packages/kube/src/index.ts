@@ -71,3 +71,5 @@ export { RenewingToken } from './token.js';
 export type { RenewingTokenOptions, TokenGrant, TokenProvider } from './token.js';
 export { cloneJson, describeRef, isRecord, refOf } from './types.js';
 export type { KubeObject, Manifest, ObjectMeta, ObjectRef, SourceLocation } from './types.js';
+export { connectWithKubeconfig, runKubeDeploy, runnerReporter } from './action-run.js';
+export type { KubeActionFlavour, KubeConnection, KubeDeployInputs, KubeRunContext } from './action-run.js';
