@@ -7,7 +7,7 @@
 // scenario in bench/scenarios.mjs, the time until its first cloud call reaches a local server.
 // Samples are interleaved (one of each target per round) so drift on the machine hits every target alike.
 // Usage: node scripts/with-node24.mjs bench/cold-start.mjs [--n 20] [--json]
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -15,7 +15,6 @@ import {
   readFileSync,
   readdirSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:http';
@@ -24,8 +23,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { scenarios } from './scenarios.mjs';
+import { actionDefaults, dirBytes, median, printTable, timeToFirstCall } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'bench', '.out');
@@ -67,60 +66,7 @@ function runOnce(argv, env, expectExit) {
   return { ms, rss };
 }
 
-/** Runs an action until its first request reaches `server`; returns wall ms from spawn to that request. */
-function runToFirstCall(argv, env, server) {
-  return new Promise((resolvePromise, reject) => {
-    const t0 = performance.now();
-    const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let log = '';
-    child.stdout.on('data', (d) => (log += d));
-    child.stderr.on('data', (d) => (log += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`no cloud call within 10 s:\n${log}`));
-    }, 10_000);
-    server.once('request', (_req, res) => {
-      const ms = performance.now() - t0;
-      clearTimeout(timer);
-      res.destroy();
-      child.kill('SIGKILL');
-      resolvePromise({ ms, rss: NaN });
-    });
-    child.on('exit', (code) => {
-      if (code !== null) {
-        clearTimeout(timer);
-        reject(new Error(`exited ${code} before its first cloud call:\n${log}`));
-      }
-    });
-  });
-}
-
-/** The INPUT_* variables the runner sets from action.yml defaults (expressions other than github.token left out). */
-function actionDefaults(file) {
-  const inputs = parseYaml(readFileSync(file, 'utf8')).inputs ?? {};
-  const env = {};
-  for (const [name, spec] of Object.entries(inputs)) {
-    const def = spec?.default;
-    if (def === undefined || def === null) continue;
-    const value = String(def).includes('${{')
-      ? String(def).includes('github.token')
-        ? 'ghs_bench'
-        : undefined
-      : String(def);
-    if (value !== undefined) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
-  }
-  return env;
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const dirMB = (dir) =>
-  readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .reduce((n, d) => n + statSync(join(d.parentPath, d.name)).size, 0) / 1e6;
+const dirMB = (dir) => dirBytes(dir) / 1e6;
 
 async function main() {
   mkdirSync(out, { recursive: true });
@@ -184,7 +130,7 @@ async function main() {
       targets.push({
         name: `${name}: first cloud call`,
         group: name,
-        run: () => runToFirstCall([node, dist], env, server),
+        run: async () => ({ ms: await timeToFirstCall([node, dist], env, server), rss: NaN }),
       });
     }
   }
@@ -236,11 +182,7 @@ async function main() {
     r.xCoreFloor.toFixed(2),
     r.xAwsFloor.toFixed(2),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
-  const line = (cells) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  console.log(line(header));
-  for (const row of table) console.log(line(row));
+  printTable(header, table);
 }
 
 main().catch((e) => {

@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { scenarios } from './scenarios.mjs';
+import { median } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'bench', '.out');
@@ -94,12 +95,6 @@ function listen(handler) {
   const server = createServer(handler);
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server)));
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 async function main() {
   mkdirSync(out, { recursive: true });

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { median } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'bench', '.out', 'deploy-ecs');
@@ -98,12 +99,6 @@ function run(argv, env) {
     child.on('close', (code) => resolvePromise({ code, log, exitedAt: Date.now() }));
   });
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 async function main() {
   if (!existsSync(dist)) throw new Error('actions/deploy-ecs/dist/index.js is missing: build it first');

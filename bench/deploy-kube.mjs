@@ -23,6 +23,8 @@ const require = createRequire(join(root, 'package.json'));
 const args = process.argv.slice(2);
 const N = Number(args.includes('--n') ? args[args.indexOf('--n') + 1] : 10);
 
+import { median, timeToFirstCall } from './lib.mjs';
+
 // Resolve `./x.js` to `./x.ts` next to a TypeScript importer, and compile TypeScript with swc.
 const LOADER = `
 import { existsSync, readFileSync } from 'node:fs';
@@ -48,11 +50,6 @@ export async function load(url, context, next) {
 }`;
 register(`data:text/javascript,${encodeURIComponent(LOADER)}`, { data: { root } });
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const dirBytes = (dir) =>
   readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((d) => d.isFile())
@@ -90,34 +87,6 @@ function timeRun(argv, env) {
   const t0 = performance.now();
   spawnSync(argv[0], argv.slice(1), { env, stdio: 'ignore' });
   return performance.now() - t0;
-}
-
-/** Spawn until the first request reaches `server`. */
-function firstCall(argv, env, server) {
-  return new Promise((resolvePromise, reject) => {
-    const t0 = performance.now();
-    const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let log = '';
-    child.stdout.on('data', (d) => (log += d));
-    child.stderr.on('data', (d) => (log += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`no cloud call within 10 s:\n${log}`));
-    }, 10_000);
-    server.once('request', (_req, res) => {
-      const ms = performance.now() - t0;
-      clearTimeout(timer);
-      res.destroy();
-      child.kill('SIGKILL');
-      resolvePromise(ms);
-    });
-    child.on('exit', (code) => {
-      if (code !== null) {
-        clearTimeout(timer);
-        reject(new Error(`exited ${code} before its first cloud call:\n${log}`));
-      }
-    });
-  });
 }
 
 const WEB = `apiVersion: apps/v1
@@ -314,14 +283,18 @@ async function main() {
           timeRun([node, join(root, 'actions', action, 'dist', 'index.js')], base),
         );
         samples[`${action} first cloud call`].push(
-          await firstCall([node, join(root, 'actions', action, 'dist', 'index.js')], valid[action], server),
+          await timeToFirstCall(
+            [node, join(root, 'actions', action, 'dist', 'index.js')],
+            valid[action],
+            server,
+          ),
         );
       }
       samples['floor: EKS client first call'].push(
-        await firstCall([node, eksCallFloor.file], valid['deploy-eks'], server),
+        await timeToFirstCall([node, eksCallFloor.file], valid['deploy-eks'], server),
       );
       samples['floor: google-auth first call'].push(
-        await firstCall([node, gkeCallFloor.file], valid['deploy-gke'], server),
+        await timeToFirstCall([node, gkeCallFloor.file], valid['deploy-gke'], server),
       );
     }
     server.close();

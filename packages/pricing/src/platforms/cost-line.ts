@@ -6,8 +6,16 @@ export interface CostPart {
 
 /** A number for a cost line: up to six decimals, no trailing zeros. */
 export function formatQuantity(value: number): string {
-  return Number(value.toFixed(6)).toString();
+  // Rates and sizes repeat across thousands of workloads: format each distinct value once.
+  let text = FORMATTED.get(value);
+  if (text === undefined) {
+    text = Number(value.toFixed(6)).toString();
+    if (FORMATTED.size < 4096) FORMATTED.set(value, text);
+  }
+  return text;
 }
+
+const FORMATTED = new Map<number, string>();
 
 /**
  * `quantity × rate × times`, with a line such as `vCPU: 0.5 vCPU × $0.04656/vCPU-hour × 730 h × 2 = $33.99`.

@@ -1,0 +1,72 @@
+// Helpers every benchmark under bench/ shares: medians, sizes, action.yml defaults as the runner applies them,
+// the time from spawning an action to its first cloud call, and a fixed-width table.
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parse as parseYaml } from 'yaml';
+
+/** The median of a list of numbers. */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Bytes of every file below `dir`. */
+export function dirBytes(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .reduce((n, d) => n + statSync(join(d.parentPath, d.name)).size, 0);
+}
+
+/** The INPUT_* variables the runner sets from action.yml defaults (`${{ github.token }}` → `token`; other expressions left out). */
+export function actionDefaults(actionYml, token = 'ghs_bench') {
+  const inputs = parseYaml(readFileSync(actionYml, 'utf8')).inputs ?? {};
+  const env = {};
+  for (const [name, spec] of Object.entries(inputs)) {
+    const def = spec?.default;
+    if (def === undefined || def === null) continue;
+    const text = String(def);
+    const value = text.includes('${{') ? (text.includes('github.token') ? token : undefined) : text;
+    if (value !== undefined) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  }
+  return env;
+}
+
+/** Spawns `argv` and resolves with the ms until its first request reaches `server` (then kills it). */
+export function timeToFirstCall(argv, env, server, timeoutMs = 10_000) {
+  return new Promise((resolvePromise, reject) => {
+    const t0 = performance.now();
+    const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    child.stdout.on('data', (d) => (log += d));
+    child.stderr.on('data', (d) => (log += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no cloud call within ${timeoutMs / 1000} s:\n${log}`));
+    }, timeoutMs);
+    server.once('request', (_req, res) => {
+      const ms = performance.now() - t0;
+      clearTimeout(timer);
+      res.destroy();
+      child.kill('SIGKILL');
+      resolvePromise(ms);
+    });
+    child.on('exit', (code) => {
+      if (code !== null) {
+        clearTimeout(timer);
+        reject(new Error(`exited ${code} before its first cloud call:\n${log}`));
+      }
+    });
+  });
+}
+
+/** Prints a table: the first column left-aligned, the others right-aligned. */
+export function printTable(header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[i]).length)));
+  const line = (cells) =>
+    cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
+}
