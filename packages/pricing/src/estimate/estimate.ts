@@ -141,7 +141,9 @@ export function estimate(
   const used = new Set<Platform>();
   const reportWorkloads = workloads.map((workload): ReportWorkload => {
     const warnings = [...workload.warnings];
-    const platforms = platformsFor(workload).filter((p) => !opts.platforms || opts.platforms.includes(p));
+    const selected = opts.platforms;
+    const all = platformsFor(workload);
+    const platforms = selected ? all.filter((p) => selected.includes(p)) : all;
     if (platforms.length === 0) warnings.push(`none of the selected platforms runs a ${workload.kind}`);
     const estimates = platforms.map((platform) => {
       used.add(platform);

@@ -86,7 +86,8 @@ const ANCHOR = /(?:^|[\s[{,:-])&[\w.-]/m;
 
 /** A valid stream's documents and the line each starts on; `null` when js-yaml refuses the text. */
 export function loadYamlStream(text: string): Array<{ value: unknown; line: number }> | null {
-  if (ANCHOR.test(text)) return null;
+  // Most streams have no `&` at all: a plain search rules that out without running the pattern over the text.
+  if (text.includes('&') && ANCHOR.test(text)) return null;
   const values: unknown[] = [];
   const lines: number[] = [];
   let seen = -1;

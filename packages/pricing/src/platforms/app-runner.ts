@@ -2,7 +2,7 @@ import type { Catalog } from '../catalog/catalog-types.js';
 import { price } from '../catalog/lookup.js';
 import type { Estimate, Workload } from '../types.js';
 import { usageInputs } from './cloud-run.js';
-import { costPart, formatQuantity, formatSize, sumParts, type CostPart } from './cost-line.js';
+import { costPart, type CostPart, flat, formatQuantity, formatSize, sumParts } from './cost-line.js';
 import type { PlatformOptions } from './platform-options.js';
 import { rate, unconfirmedWarning } from './rates.js';
 import { formatCount } from './usage-time.js';
@@ -34,7 +34,7 @@ export function estimateOnAppRunner(
   };
   const warnings = [APP_RUNNER_LEGACY_WARNING];
   const lines = [
-    `instance size: ${formatSize(size, 'GB')} (App Runner's fixed instance configurations are not modelled)`,
+    flat`instance size: ${formatSize(size, 'GB')} (App Runner's fixed instance configurations are not modelled)`,
   ];
   const base = { platform: 'app-runner' as const, region, billedPerReplica: size };
   if (hasGpu(workload))

@@ -1,5 +1,5 @@
 import type { ContainerSpec, Workload } from '../types.js';
-import { formatSize } from './cost-line.js';
+import { flat, formatSize } from './cost-line.js';
 import { MIB_PER_GIB, podTotal } from './workload-facts.js';
 
 /** Autopilot's general-purpose limits and steps (classic, non-bursting clusters). */
@@ -76,7 +76,8 @@ export function autopilotPodShape(workload: Workload): AutopilotShape {
       memoryMiB = cpu * r.minGibPerVcpu * MIB_PER_GIB;
     }
     const ephemeralMiB = c.ephemeralMiB ?? (daemon ? r.daemonSetEphemeralMiB : r.defaultEphemeralMiB);
-    return { ...c, cpu, memoryMiB, ephemeralMiB };
+    // Only what podTotal reads: copying every container field would be garbage for each of two estimators.
+    return { role: c.role, cpu, memoryMiB, ephemeralMiB };
   });
   const requested = {
     vcpu: podTotal(defaulted, (c) => c.cpu) ?? 0,
@@ -92,7 +93,7 @@ export function autopilotPodShape(workload: Workload): AutopilotShape {
   if (memoryMiB < vcpu * r.minGibPerVcpu * MIB_PER_GIB) memoryMiB = vcpu * r.minGibPerVcpu * MIB_PER_GIB;
 
   const lines = [
-    `pod size: requests with Autopilot defaults ${formatSize(requested, 'GiB')} → billed ${formatSize({ vcpu, memoryMiB }, 'GiB')} (minimum 250m / 512 MiB, 250m steps, 1:1–1:6.5 vCPU:GiB)`,
+    flat`pod size: requests with Autopilot defaults ${formatSize(requested, 'GiB')} → billed ${formatSize({ vcpu, memoryMiB }, 'GiB')} (minimum 250m / 512 MiB, 250m steps, 1:1–1:6.5 vCPU:GiB)`,
   ];
   let rejected: string | null = null;
   if (vcpu > r.maxVcpu || memoryMiB > r.maxMemoryGiB * MIB_PER_GIB) {

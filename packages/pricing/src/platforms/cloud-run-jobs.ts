@@ -2,7 +2,7 @@ import type { Catalog } from '../catalog/catalog-types.js';
 import type { Estimate, Workload } from '../types.js';
 import { tierOf } from './cloud-run.js';
 import { cloudRunInstanceShape } from './cloud-run-shape.js';
-import { costPart, sumParts } from './cost-line.js';
+import { costPart, flat, sumParts } from './cost-line.js';
 import { newFreeTierPool, takeFromPool } from './free-tier.js';
 import type { PlatformOptions } from './platform-options.js';
 import { rate, unconfirmedWarning } from './rates.js';
@@ -75,7 +75,7 @@ export function estimateOnCloudRunJobs(
   return {
     ...base,
     monthlyUSD: sumParts(parts),
-    lines: [...shape.lines, `billing: instance-based (${tier})`, ...parts.map((p) => p.line)],
+    lines: [...shape.lines, flat`billing: instance-based (${tier})`, ...parts.map((p) => p.line)],
     warnings,
   };
 }

@@ -1,5 +1,5 @@
 import type { Workload } from '../types.js';
-import { formatSize } from './cost-line.js';
+import { flat, formatSize } from './cost-line.js';
 
 /** Cloud Run's CPU choices above 1 vCPU and the memory each allows, in MiB (pricing reference §4). */
 export const CLOUD_RUN_CPU_ROWS: ReadonlyArray<{ vcpu: number; minMiB: number; maxMiB: number }> = [
@@ -93,6 +93,6 @@ export function cloudRunInstanceShape(workload: Workload): CloudRunShape {
       `${formatSize(requested, 'GiB')} is not a valid Cloud Run instance size${why}: billed as ${formatSize({ vcpu, memoryMiB }, 'GiB')}`,
     );
   }
-  lines.push(`instance size: ${formatSize({ vcpu, memoryMiB }, 'GiB')}`);
+  lines.push(flat`instance size: ${formatSize({ vcpu, memoryMiB }, 'GiB')}`);
   return { vcpu, memoryMiB, lines, warnings, rejected: null };
 }

@@ -2,7 +2,7 @@ import type { Catalog } from '../catalog/catalog-types.js';
 import { cloudRunTier, price, unknownRegionError } from '../catalog/lookup.js';
 import type { Estimate, Workload } from '../types.js';
 import { cloudRunInstanceShape, type CloudRunShape } from './cloud-run-shape.js';
-import { costPart, formatQuantity, sumParts, type CostPart } from './cost-line.js';
+import { costPart, type CostPart, flat, formatQuantity, sumParts } from './cost-line.js';
 import { newFreeTierPool, takeFromPool } from './free-tier.js';
 import type { FreeTierPool, PlatformOptions } from './platform-options.js';
 import { rate, unconfirmedWarning } from './rates.js';
@@ -245,8 +245,8 @@ export function estimateOnCloudRun(
   const lines = [
     ...shape.lines,
     native
-      ? `billing: ${billing}-based (${tierOf(catalog, region)})`
-      : `compared on Cloud Run: instance-based billing, each replica an always-on instance (${tierOf(catalog, region)})`,
+      ? flat`billing: ${billing}-based (${tierOf(catalog, region)})`
+      : flat`compared on Cloud Run: instance-based billing, each replica an always-on instance (${tierOf(catalog, region)})`,
   ];
   const ctx: Ctx = { workload, region, catalog, opts, shape, warnings };
   if (billing === 'instance') {

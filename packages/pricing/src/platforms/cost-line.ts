@@ -31,7 +31,23 @@ export function costPart(
   timesLabel: string,
 ): CostPart {
   const total = quantity * usd * times;
-  const line = `${label}: ${formatQuantity(quantity)} ${quantityUnit} × $${formatQuantity(usd)}/${rateUnit} × ${timesLabel} = $${total.toFixed(2)}`;
+  // join builds one flat string; a template literal leaves a tree of a dozen partial strings behind every line,
+  // and every line lives until the report is done, so the garbage collector copies each of those pieces.
+  const line = [
+    label,
+    ': ',
+    formatQuantity(quantity),
+    ' ',
+    quantityUnit,
+    ' × $',
+    formatQuantity(usd),
+    '/',
+    rateUnit,
+    ' × ',
+    timesLabel,
+    ' = $',
+    total.toFixed(2),
+  ].join('');
   return { usd: total, line };
 }
 
@@ -52,4 +68,15 @@ export function formatMemory(memoryMiB: number, unit: 'GB' | 'GiB'): string {
 /** `0.5 vCPU / 1 GB` */
 export function formatSize(size: { vcpu: number; memoryMiB: number }, unit: 'GB' | 'GiB'): string {
   return `${formatQuantity(size.vcpu)} vCPU / ${formatMemory(size.memoryMiB, unit)}`;
+}
+
+/**
+ * A template tag for text that lands in a report: the same string as the plain template literal, built flat.
+ * A plain template literal leaves a tree of partial strings behind it, which lives (and is copied by the garbage
+ * collector) as long as the report does.
+ */
+export function flat(strings: TemplateStringsArray, ...values: Array<string | number>): string {
+  const parts: Array<string | number> = [strings[0] as string];
+  for (let i = 0; i < values.length; i++) parts.push(values[i] as string | number, strings[i + 1] as string);
+  return parts.join('');
 }

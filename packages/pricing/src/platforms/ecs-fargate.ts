@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/catalog-types.js';
 import type { Estimate, Workload } from '../types.js';
-import { formatSize } from './cost-line.js';
+import { flat, formatSize } from './cost-line.js';
 import { FARGATE_INCLUDED_EPHEMERAL_GB, priceFargateBill, type FargateBill } from './fargate-pricing.js';
 import { roundUpToFargateSize, type FargateSize } from './fargate-sizes.js';
 import type { PlatformOptions } from './platform-options.js';
@@ -41,11 +41,11 @@ export function ecsFargateBill(workload: Workload, spot: boolean): FargateBill {
     }
     if (size)
       lines.push(
-        `task size: ${formatSize(size, 'GB')}${windows ? ' (Windows)' : variant === 'arm' ? ' (ARM64)' : ''}`,
+        flat`task size: ${formatSize(size, 'GB')}${windows ? ' (Windows)' : variant === 'arm' ? ' (ARM64)' : ''}`,
       );
   } else if (size) {
     lines.push(
-      `task size: requests ${formatSize(requested, 'GB')} rounded up to the Fargate size ${formatSize(size, 'GB')}`,
+      flat`task size: requests ${formatSize(requested, 'GB')} rounded up to the Fargate size ${formatSize(size, 'GB')}`,
     );
   }
   if (size === null)

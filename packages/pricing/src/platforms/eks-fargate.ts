@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/catalog-types.js';
 import type { Estimate, Workload } from '../types.js';
-import { formatQuantity, formatSize } from './cost-line.js';
+import { flat, formatQuantity, formatSize } from './cost-line.js';
 import { requestedFargateSize } from './ecs-fargate.js';
 import { FARGATE_INCLUDED_EPHEMERAL_GB, priceFargateBill, type FargateBill } from './fargate-pricing.js';
 import { roundUpToFargateSize } from './fargate-sizes.js';
@@ -26,7 +26,7 @@ export function eksFargateBill(workload: Workload): FargateBill {
   let rejected: string | null = null;
   if (size) {
     lines.push(
-      `pod size: requests ${formatSize(requested, 'GB')} + 256 MiB for kubelet, kube-proxy and containerd, rounded up to ${formatSize(size, 'GB')}`,
+      flat`pod size: requests ${formatSize(requested, 'GB')} + 256 MiB for kubelet, kube-proxy and containerd, rounded up to ${formatSize(size, 'GB')}`,
     );
   } else {
     rejected = `${formatSize(requested, 'GB')} + 256 MiB exceeds the largest Fargate size (16 vCPU / 120 GB)`;
@@ -47,7 +47,7 @@ export function eksFargateBill(workload: Workload): FargateBill {
     const provisioned = Math.ceil(requestedGiB * 1.1 + 5 - 1e-9);
     ephemeralExtraGB = Math.max(0, provisioned - FARGATE_INCLUDED_EPHEMERAL_GB);
     lines.push(
-      `ephemeral storage: ${formatQuantity(requestedGiB)} GiB requested + 10% + 5 GiB = ${provisioned} GB provisioned, 20 GB included`,
+      flat`ephemeral storage: ${formatQuantity(requestedGiB)} GiB requested + 10% + 5 GiB = ${provisioned} GB provisioned, 20 GB included`,
     );
   }
   return {

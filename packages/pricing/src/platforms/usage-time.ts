@@ -12,8 +12,16 @@ export interface BilledTime {
 
 /** "8,760" */
 export function formatCount(value: number): string {
-  return Number(value.toFixed(2)).toLocaleString('en-US');
+  // toLocaleString is slow and run counts repeat across workloads: format each distinct value once.
+  let text = COUNTS.get(value);
+  if (text === undefined) {
+    text = Number(value.toFixed(2)).toLocaleString('en-US');
+    if (COUNTS.size < 4096) COUNTS.set(value, text);
+  }
+  return text;
 }
+
+const COUNTS = new Map<number, string>();
 
 /**
  * Billed hours a month. Long-running: 730 h per replica. Batch: runs × parallel pods × seconds per run, where each

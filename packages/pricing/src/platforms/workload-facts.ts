@@ -31,9 +31,9 @@ export const GPU_WARNING =
  * A pod's value for one resource, the Kubernetes way: the larger of the largest init container and the sum of the
  * containers that run together (app and sidecars). `null` when no container states it.
  */
-export function podTotal(
-  containers: ContainerSpec[],
-  pick: (c: ContainerSpec) => number | null,
+export function podTotal<C extends Pick<ContainerSpec, 'role'>>(
+  containers: readonly C[],
+  pick: (c: C) => number | null,
 ): number | null {
   let init: number | null = null;
   let running: number | null = null;
