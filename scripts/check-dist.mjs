@@ -9,18 +9,20 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-const status = execFileSync(
-  'git',
-  ['status', '--porcelain', '--untracked-files=all', '--', 'actions/*/dist'],
-  {
-    cwd: root,
-    encoding: 'utf8',
-  },
-);
+// `:(glob)…/**`: a plain `actions/*/dist` pathspec is a wildcard that has to match a whole path, so it matches no
+// file inside those folders and would pass whatever they hold.
+const DIST = ':(glob)actions/*/dist/**';
+const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all', '--', DIST], {
+  cwd: root,
+  encoding: 'utf8',
+});
 if (status.trim()) {
   console.error('check-dist: actions/*/dist does not match the sources. Run `npm run build` and commit:');
   console.error(status);
-  spawnSync('git', ['--no-pager', 'diff', '--stat', '--', 'actions/*/dist'], { cwd: root, stdio: 'inherit' });
+  spawnSync('git', ['--no-pager', 'diff', '--stat', '--', DIST], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   process.exit(1);
 }
 console.log('check-dist: every actions/*/dist matches its source');
