@@ -22,6 +22,8 @@ export { TimeoutError, pollRollout } from './poll.js';
 export type { PollOptions, RolloutObserver, RolloutSnapshot } from './poll.js';
 export { SummaryBuilder, annotate, escapeMarkdownCell, group, log, mask, setOutputs } from './report.js';
 export type { AnnotationLocation, OutputValue } from './report.js';
+export { TrafficTargetError, assertWeights, weightsFor } from './traffic.js';
+export type { RouteState, TrafficGranularity, TrafficRouter, Weights } from './traffic.js';
 export { formatImageRef, isValidTag, parseImageRef, withDigest } from './images.js';
 export type { AwsPartition, ImageRef } from './images.js';
 export {
