@@ -1,0 +1,4 @@
+import { runAction } from '@slipway/core';
+import { main } from './main.js';
+
+await runAction('traffic-split', () => main());
