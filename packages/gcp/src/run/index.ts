@@ -79,3 +79,11 @@ export {
 } from './traffic.js';
 export type { TrafficRequest, TrafficRow } from './traffic.js';
 export * from './types.js';
+export {
+  createCloudRunRouter,
+  DEFAULT_PREVIEW_TAG,
+  servingRows,
+  splitTraffic,
+  tagTraffic,
+} from './traffic-router.js';
+export type { CloudRunRouterOptions, ServingRow } from './traffic-router.js';
