@@ -35,6 +35,9 @@ const EXAMPLE_WORKFLOWS = [
   'pr-cost.yml',
   'pr-cost-fork-safe-estimate.yml',
   'pr-cost-fork-safe-comment.yml',
+  'release-cloudrun.yml',
+  'release-ecs.yml',
+  'release-gke.yml',
 ].map((f) => `examples/workflows/${f}`);
 
 const read = (file: string): string => readFileSync(join(REPO_ROOT, file), 'utf8');
@@ -346,6 +349,36 @@ describe('the examples', () => {
     expect(record(estimate?.with ?? {}, 'with').comment).toBe('off');
     expect(all.some((s) => usesOf(s).startsWith('actions/upload-artifact@'))).toBe(true);
   });
+
+  it.each([
+    ['release-cloudrun.yml', 'deploy-cloudrun'],
+    ['release-ecs.yml', 'deploy-ecs'],
+    ['release-gke.yml', 'deploy-gke'],
+  ])(
+    '%s composes build-push, %s, traffic-split and estimate-cost, keyless, never cancelling a release',
+    (name, deploy) => {
+      const { doc, jobs } = example(name);
+      const uses = allSteps(jobs).map(usesOf);
+      for (const action of ['build-push', deploy, 'traffic-split', 'estimate-cost'])
+        expect(uses.filter((u) => u.includes(`/actions/${action}@`)).length).toBeGreaterThan(0);
+      expect(doc.permissions).toEqual({});
+      for (const [, job] of jobs) {
+        expect(typeof job['timeout-minutes']).toBe('number');
+        expect(record(permissionsOf(doc, job), 'permissions')['id-token']).toBe('write');
+      }
+      expect(record(doc.concurrency, 'concurrency')['cancel-in-progress']).toBe(false);
+      // the deploy leaves the candidate without traffic, so that traffic-split moves it
+      const deployStep = allSteps(jobs).find((s) => usesOf(s).includes(`/actions/${deploy}@`));
+      if (deploy === 'deploy-cloudrun')
+        expect(record(deployStep?.with ?? {}, 'with')['no-traffic']).toBe(true);
+      const split = allSteps(jobs).filter((s) => usesOf(s).includes('/actions/traffic-split@'));
+      for (const step of split) {
+        const w = record(step.with ?? {}, 'with');
+        if (w.action !== 'abort')
+          expect(['probe-url', 'alarms', 'check-command'].some((g) => g in w)).toBe(true);
+      }
+    },
+  );
 
   it('the fork-safe comment runs on workflow_run, never checks out or runs code, and says why', () => {
     const estimateName = example('pr-cost-fork-safe-estimate.yml').doc.name;

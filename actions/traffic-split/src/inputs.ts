@@ -39,9 +39,12 @@ export const INPUT_NAMES = [
   'timeout',
 ] as const;
 
-export type Platform = 'cloudrun' | 'ecs' | 'kubernetes';
-export type Strategy = 'canary' | 'blue-green';
-export type Control = 'run' | 'start' | 'promote' | 'abort';
+const PLATFORMS = ['cloudrun', 'ecs', 'kubernetes'] as const;
+const STRATEGIES = ['canary', 'blue-green'] as const;
+const CONTROLS = ['run', 'start', 'promote', 'abort'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+export type Strategy = (typeof STRATEGIES)[number];
+export type Control = (typeof CONTROLS)[number];
 
 /** A latency threshold: the `percentile`th percentile must not exceed `maxMs`. */
 export interface LatencyThreshold {
@@ -297,9 +300,9 @@ function readProbe(r: InputReader): ProbeSettings | undefined {
 }
 
 function build(r: InputReader): Inputs {
-  const control = r.enum<Control>('action', ['run', 'start', 'promote', 'abort'], { default: 'run' });
-  const platform = r.enum<Platform>('platform', ['cloudrun', 'ecs', 'kubernetes'], { required: true });
-  const strategy = r.enum<Strategy>('strategy', ['canary', 'blue-green'], { default: 'canary' });
+  const control: Control = r.enum('action', CONTROLS, { default: 'run' });
+  const platform: Platform = r.enum('platform', PLATFORMS, { required: true });
+  const strategy: Strategy = r.enum('strategy', STRATEGIES, { default: 'canary' });
   const candidate = r.string('candidate', { required: true });
   const stable = r.optionalString('stable');
   if (stable !== undefined && stable === candidate) r.fail('stable', 'names the candidate itself');
