@@ -125,6 +125,11 @@ const WORKLOAD_KINDS = new Set([
   'Pod',
 ]);
 
+/** Resources served from a CustomResourceDefinition on a real cluster. */
+function isCustomResource(def: ResourceDef): boolean {
+  return def.crd !== undefined || def.group === 'gateway.networking.k8s.io';
+}
+
 function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[value.length - 1] : value;
 }
@@ -1020,6 +1025,10 @@ export class KubeStandIn extends StandIn {
         .split(';')[0]
         ?.trim() ?? '';
     if (type !== MERGE && type !== STRATEGIC && type !== JSON_PATCH) throw unsupportedMediaType(type);
+    // Strategic merge patch needs the built-in types' patch strategies: custom resources (the Gateway API kinds
+    // are CRDs on a real cluster) refuse it with 415. Reference: "Strategic merge patch" in
+    // https://kubernetes.io/docs/concepts/extend-kubernetes/api-extension/custom-resources/#common-features
+    if (type === STRATEGIC && isCustomResource(def)) throw unsupportedMediaType(type);
     const text = request.rawBody.toString('utf8');
     let body: unknown;
     try {
