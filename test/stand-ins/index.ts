@@ -78,3 +78,17 @@ export {
   type OidcClaims,
   type TokenVerdict,
 } from './google-sts.js';
+export { ELBV2_NAMESPACE, ELBV2_VERSION, ElbError, Elbv2StandIn } from './elbv2.js';
+export type {
+  ElbAction,
+  ElbCondition,
+  ElbForwardConfig,
+  ElbListenerRecord,
+  ElbLoadBalancerRecord,
+  ElbRuleRecord,
+  ElbTargetGroupRecord,
+  ElbTargetGroupTuple,
+  ElbTargetRecord,
+  ElbWeightChange,
+  Elbv2StandInOptions,
+} from './elbv2.js';
