@@ -105,6 +105,8 @@ function analyseRoute(
 ): RouteAnalysis {
   const { namespace, candidate } = opts;
   const label = `HTTPRoute ${namespace}/${opts.route}`;
+  if (stableName === candidate)
+    throw new TrafficTargetError('stable', `the stable Service is the candidate Service ${candidate}`);
   const rules = rulesOf(route);
   const names = (rule: Record<string, unknown>) => refsOf(rule).map((r) => serviceOf(r, namespace));
 

@@ -265,6 +265,13 @@ describe('createHttpRouteRouter: read', () => {
       message: /no rule that sends to the stable Service blue or the candidate Service web-v2/,
     },
     {
+      what: 'a stable that is the candidate',
+      setup: () => void kube.seed(httpRoute([rule({ name: 'web-v2', port: 8080 })])),
+      stable: 'web-v2',
+      input: 'stable',
+      message: /the stable Service is the candidate Service web-v2/,
+    },
+    {
       what: 'rules that split differently',
       setup: () =>
         void kube.seed(
