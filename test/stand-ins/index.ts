@@ -92,3 +92,11 @@ export type {
   ElbWeightChange,
   Elbv2StandInOptions,
 } from './elbv2.js';
+export { CloudWatchStandIn } from './cloudwatch.js';
+export type {
+  AlarmSeed,
+  AlarmState,
+  AlarmStateChange,
+  CloudWatchAlarmRecord,
+  CloudWatchStandInOptions,
+} from './cloudwatch.js';
