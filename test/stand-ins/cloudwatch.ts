@@ -5,6 +5,7 @@
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html (defaults: only metric
 // alarms unless `AlarmTypes` says otherwise, `MaxRecords` 1–100 with 50 by default, sorted by name),
 // https://smithy.io/2.0/aws/protocols/aws-query-protocol.html#aws-protocols-awsquerycompatible-trait.
+import type { randomUUID } from 'node:crypto';
 import { AwsError, AwsJsonStandIn } from './aws-json.js';
 import type { AwsContext } from './aws-json.js';
 import type { StandInOptions, StandInResponse } from './base.js';
@@ -120,7 +121,7 @@ export class CloudWatchStandIn extends AwsJsonStandIn {
     type: string,
     message: string,
     status: number,
-    requestId?: string,
+    requestId?: ReturnType<typeof randomUUID>,
   ): StandInResponse {
     const response = super.errorResponse(type, message, status, requestId);
     const code = QUERY_CODES[type] ?? type.replace(/Exception$/, '');
