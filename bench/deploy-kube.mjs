@@ -11,7 +11,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createRequire, register } from 'node:module';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,32 +23,9 @@ const require = createRequire(join(root, 'package.json'));
 const args = process.argv.slice(2);
 const N = Number(args.includes('--n') ? args[args.indexOf('--n') + 1] : 10);
 
-import { median, timeToFirstCall } from './lib.mjs';
+import { median, registerTypeScript, timeToFirstCall } from './lib.mjs';
 
-// Resolve `./x.js` to `./x.ts` next to a TypeScript importer, and compile TypeScript with swc.
-const LOADER = `
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-let swc;
-export function initialize(data) { swc = createRequire(data.root + '/package.json')('@swc/core'); }
-export async function resolve(specifier, context, next) {
-  if (context.parentURL?.endsWith('.ts') && /^\\.{1,2}\\//.test(specifier) && specifier.endsWith('.js')) {
-    const url = new URL(specifier.slice(0, -3) + '.ts', context.parentURL);
-    if (existsSync(fileURLToPath(url))) return { url: url.href, shortCircuit: true };
-  }
-  return next(specifier, context);
-}
-export async function load(url, context, next) {
-  if (!url.endsWith('.ts')) return next(url, context);
-  const { code } = swc.transformSync(readFileSync(fileURLToPath(url), 'utf8'), {
-    filename: fileURLToPath(url),
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-    module: { type: 'es6' },
-  });
-  return { format: 'module', source: code, shortCircuit: true };
-}`;
-register(`data:text/javascript,${encodeURIComponent(LOADER)}`, { data: { root } });
+registerTypeScript(root);
 
 const dirBytes = (dir) =>
   readdirSync(dir, { recursive: true, withFileTypes: true })

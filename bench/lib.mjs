@@ -2,6 +2,7 @@
 // the time from spawning an action to its first cloud call, and a fixed-width table.
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { register } from 'node:module';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parse as parseYaml } from 'yaml';
@@ -69,4 +70,36 @@ export function printTable(header, rows) {
     cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
   console.log(line(header));
   for (const row of rows) console.log(line(row));
+}
+
+// Resolve `./x.js` to `./x.ts` next to a TypeScript importer, and compile TypeScript with swc.
+const LOADER = `
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+let swc;
+export function initialize(data) { swc = createRequire(data.root + '/package.json')('@swc/core'); }
+export async function resolve(specifier, context, next) {
+  if (context.parentURL?.endsWith('.ts') && /^\\.{1,2}\\//.test(specifier) && specifier.endsWith('.js')) {
+    const url = new URL(specifier.slice(0, -3) + '.ts', context.parentURL);
+    if (existsSync(fileURLToPath(url))) return { url: url.href, shortCircuit: true };
+  }
+  return next(specifier, context);
+}
+export async function load(url, context, next) {
+  if (!url.endsWith('.ts')) return next(url, context);
+  const { code } = swc.transformSync(readFileSync(fileURLToPath(url), 'utf8'), {
+    filename: fileURLToPath(url),
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    module: { type: 'es6' },
+  });
+  return { format: 'module', source: code, shortCircuit: true };
+}`;
+
+/**
+ * Lets this process import the TypeScript stand-ins under test/ (compiled with swc, as the tests do): `./x.js`
+ * next to a TypeScript importer resolves to `./x.ts`.
+ */
+export function registerTypeScript(root) {
+  register(`data:text/javascript,${encodeURIComponent(LOADER)}`, { data: { root } });
 }

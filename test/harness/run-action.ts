@@ -50,6 +50,12 @@ export interface RunActionOptions {
    * never, `'auto'` (default) only when main saved state — which keeps main-only tests fast.
    */
   post?: boolean | 'auto';
+  /**
+   * Cancels main the way a cancelled workflow or a lost runner does: once `when()` holds (checked every 20 ms),
+   * main's process group gets `signal` (default SIGINT, what the runner sends first; SIGKILL for a process
+   * that gets no chance to clean up). The post step runs afterwards per `post`.
+   */
+  cancel?: { when: () => boolean; signal?: NodeJS.Signals };
   /** State handed to the post step on top of what main saved (these entries win). */
   state?: Record<string, string>;
   /** Per step; 60 s by default. On expiry the step's process group is killed and the run rejects. */
@@ -181,6 +187,7 @@ function runStep(
   env: Record<string, string>,
   timeoutMs: number,
   label: string,
+  cancel?: RunActionOptions['cancel'],
 ): Promise<StepOutcome> {
   return new Promise((resolvePromise, reject) => {
     // Its own process group, so a timeout also kills anything the action spawned.
@@ -210,12 +217,26 @@ function runStep(
         // Already gone: the close handler reports what happened.
       }
     }, timeoutMs);
+    const watcher =
+      cancel === undefined
+        ? undefined
+        : setInterval(() => {
+            if (!cancel.when()) return;
+            clearInterval(watcher);
+            try {
+              if (child.pid !== undefined) process.kill(-child.pid, cancel.signal ?? 'SIGINT');
+            } catch {
+              // Already gone.
+            }
+          }, 20);
     child.on('error', (err) => {
       clearTimeout(timer);
+      clearInterval(watcher);
       reject(new Error(`${label}: could not start ${process.execPath}: ${err.message}`));
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      clearInterval(watcher);
       for (const stream of ['stdout', 'stderr'] as const) {
         if (partial[stream] !== '') lines.push(partial[stream].replace(/\r$/, ''));
       }
@@ -364,6 +385,7 @@ export async function runAction(actionDir: string, opts: RunActionOptions = {}):
       { ...baseEnv, ...mainFiles },
       timeoutMs,
       `${label} main`,
+      opts.cancel,
     );
     const mainRead = await readStepFiles(mainFiles, `${label} main`);
     const mainCommands = collectCommands(main.lines);

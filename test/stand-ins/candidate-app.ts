@@ -2,6 +2,7 @@
 // to start failing (a status code for a share of requests) or slowing down (added latency) — at once, or at a
 // moment the test describes as a condition (e.g. "once the candidate has 25 % of the traffic"), checked on every
 // request. Every request is journalled with what it got.
+import { performance } from 'node:perf_hooks';
 import { StandIn } from './base.js';
 import type { StandInOptions, StandInRequest, StandInResponse } from './base.js';
 
@@ -40,6 +41,8 @@ export class CandidateApp extends StandIn {
   #failed = 0;
   /** Counts since the behaviour last changed, so that a share of failures starts fresh. */
   #window = { served: 0, failed: 0 };
+  /** `performance.now()` of every answer, for benchmarks that time what follows a failed probe. */
+  readonly answeredAt: number[] = [];
 
   constructor(options: CandidateAppOptions = {}) {
     super(options);
@@ -97,6 +100,7 @@ export class CandidateApp extends StandIn {
     this.#window.served += 1;
     // Deterministic share: a request fails when the failures so far lag the ratio.
     const failing = b.failRatio > 0 && this.#window.failed < Math.round(this.#window.served * b.failRatio);
+    this.answeredAt.push(performance.now());
     if (failing) {
       this.#failed += 1;
       this.#window.failed += 1;

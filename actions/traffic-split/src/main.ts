@@ -116,7 +116,9 @@ export async function main(deps: Deps = defaultDeps()): Promise<void> {
     if (error instanceof ReleaseFailedError) deps.saveState(SETTLED_STATE, 'true');
     if (error instanceof TrafficTargetError) {
       deps.saveState(SETTLED_STATE, 'true');
-      throw new InputError([{ input: error.input, message: error.message }]);
+      // The routers name their own parameters; a few are spelled differently as inputs.
+      const input = error.input === 'route' ? 'http-route' : error.input;
+      throw new InputError([{ input, message: error.message }]);
     }
     throw error;
   } finally {
