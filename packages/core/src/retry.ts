@@ -66,10 +66,21 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, opts: RetryO
       return await fn(attempt);
     } catch (e) {
       if (attempt >= maxAttempts || !retryable(e)) throw e;
-      const delay = backoffDelay(attempt, opts);
+      // A server that says when to come back (Retry-After, read into `retryAfterMs`) is waited for, up to the
+      // largest delay; the jittered backoff is the floor.
+      const delay = Math.max(
+        backoffDelay(attempt, opts),
+        retryAfterOf(e, opts.maxDelayMs ?? DEFAULT_MAX_DELAY_MS),
+      );
       if (opts.deadline !== undefined && now() + delay >= opts.deadline) throw e;
       opts.onRetry?.(e, attempt, delay);
       await wait(delay);
     }
   }
+}
+
+/** The delay an error asks for (`retryAfterMs`, as the Kubernetes client reads Retry-After), capped at `max`. */
+function retryAfterOf(e: unknown, max: number): number {
+  const ms = (e as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? Math.min(ms, max) : 0;
 }

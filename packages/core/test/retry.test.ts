@@ -136,6 +136,14 @@ describe('retry', () => {
     expect(c.state.sleeps).toEqual([]);
   });
 
+  it('waits as long as the server asks (retryAfterMs), capped at maxDelayMs, never less than the backoff', async () => {
+    const c = clock();
+    const asks = (ms: number) => Object.assign(throttled(), { retryAfterMs: ms });
+    const { fn } = failing([asks(3_000), asks(1), asks(90_000)]);
+    await expect(retry(fn, { ...c, random: () => 1 })).resolves.toBe('ok');
+    expect(c.state.sleeps).toEqual([3_000, 400, 20_000]);
+  });
+
   it('uses a custom isRetryable', async () => {
     const c = clock();
     const { fn, attempts } = failing(['again', 'again']);
