@@ -24,6 +24,28 @@ import type {
 import { buildAssumptions } from './assumptions.js';
 import { resolveRegions, type ResolvedRegions } from './regions.js';
 
+/**
+ * One copy of each distinct report text. Workloads of the same size on the same platform have the same cost lines
+ * and warnings, and a report holds every one of them until it is printed: keeping one copy of each (the others
+ * die young) spares the garbage collector from copying tens of thousands of equal strings, and flattens the ones
+ * built by template literals. Bounded, so a report of all-different texts costs only the lookups.
+ */
+type Interner = Map<string, string>;
+const INTERN_LIMIT = 16_384;
+
+function newInterner(): Interner {
+  return new Map();
+}
+
+function internAll(texts: string[], interned: Interner): void {
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i] as string;
+    const known = interned.get(text);
+    if (known !== undefined) texts[i] = known;
+    else if (interned.size < INTERN_LIMIT) interned.set(text, text);
+  }
+}
+
 /** Throws one line for a platform name that is not one of Slipway's. */
 function checkPlatforms(platforms: readonly string[] | undefined): void {
   for (const platform of platforms ?? []) {
@@ -139,6 +161,7 @@ export function estimate(
     ...(opts.freeTier ? { cloudRunFreeTier: newFreeTierPool(catalog) } : {}),
   };
   const used = new Set<Platform>();
+  const intern = newInterner();
   const reportWorkloads = workloads.map((workload): ReportWorkload => {
     const warnings = [...workload.warnings];
     const selected = opts.platforms;
@@ -148,7 +171,10 @@ export function estimate(
     const estimates = platforms.map((platform) => {
       used.add(platform);
       const region = regionFor(platform, workload, regions, catalog, warnings);
-      return ESTIMATORS[platform](workload, region, catalog, platformOptions);
+      const estimate = ESTIMATORS[platform](workload, region, catalog, platformOptions);
+      internAll(estimate.lines, intern);
+      internAll(estimate.warnings, intern);
+      return estimate;
     });
     return {
       source: workload.source,

@@ -4,11 +4,12 @@
  *
  * Per file: a Helm template is refused (render it first); a kustomization is recorded for the caller; JSON and
  * YAML are read into documents (a `kind: List` is unwrapped into its items); a syntax error costs that file (JSON)
- * or that document (YAML), never the other files. Then, across all files: autoscalers, claims and Deployments
- * are indexed, every workload is built, and each scalable workload takes its replica range from the HPA that
- * targets it. A document that cannot be priced as written becomes a SpecError at the offending field's line.
+ * or that document (YAML), never the other files. Autoscalers, claims and Deployments are indexed across all
+ * files; every workload is built (as its file is read, or at the end when it refers to a claim or a Deployment),
+ * and each scalable workload takes its replica range from the HPA that targets it. A document that cannot be
+ * priced as written becomes a SpecError at the offending field's line.
  */
-import type { ExtractResult, SpecError, Workload } from '../types.js';
+import type { ExtractResult, KustomizationRef, SpecError, Workload } from '../types.js';
 import { applyAutoscaler, readAutoscaler } from './autoscalers.js';
 import type { Autoscaler } from './autoscalers.js';
 import { buildCloudRunJob, buildCloudRunService } from './cloud-run.js';
@@ -22,7 +23,7 @@ import {
 } from './helm.js';
 import { isKustomizationDoc, isKustomizationPath, readKustomization } from './kustomization.js';
 import { buildKubeWorkload, claimSize } from './kubernetes-workloads.js';
-import type { ClaimInfo, KubeKind } from './kubernetes-workloads.js';
+import type { ClaimInfo, KubeContext, KubeKind, Lookup } from './kubernetes-workloads.js';
 import { NamespacedIndex } from './namespaced-index.js';
 import { readDocuments } from './read-documents.js';
 import type { RunOptions } from './run-schedule.js';
@@ -79,76 +80,111 @@ interface Pending {
   build: Build;
 }
 
+/** A workload built, one set aside until every file is read, or the error building gave. In document order. */
+type Entry = { workload: Workload; kind: string | null } | { deferred: Pending } | { error: SpecError };
+
+/** Thrown by the lookups of the first pass: this document needs the other files' claims or Deployments. */
+const NEEDS_ALL_FILES: unique symbol = Symbol('needs all files');
+
+/** Stands for an index that is not complete yet: any lookup defers the document to the second pass. */
+const NOT_YET: Lookup<never> = {
+  find(): never {
+    throw NEEDS_ALL_FILES;
+  },
+};
+
 /**
  * Reads every file and returns the workloads they define, the errors (file, line, message) of the ones that
  * could not be read, and the count of documents that hold no compute. See the module comment for the rules.
+ *
+ * Each document is built as soon as its file is read, so a file's parsed documents are garbage as soon as the
+ * next file starts; only a document that looks up claims or Deployments (which may sit in a later file) waits
+ * for the end. Autoscalers are applied at the end. Workloads, errors and kustomizations come out in the order a
+ * read-everything-first pass gives: read errors, then autoscaler errors, then build errors, each in file order.
  * @throws RangeError when an option is out of range (a caller's mistake, not a spec's).
  */
 export function extractWorkloads(files: SpecFile[], opts: ExtractOptions = {}): ExtractResult {
   const options = resolveOptions(opts);
   const result: ExtractResult = { workloads: [], errors: [], skipped: 0, kustomizations: [] };
-  const docs = readAll(files, result);
-
+  const autoscalerErrors: SpecError[] = [];
+  const docKustomizations: KustomizationRef[] = [];
   const autoscalers = new NamespacedIndex<Autoscaler>();
   const claims = new NamespacedIndex<ClaimInfo>();
   const deployments = new NamespacedIndex<Obj>();
-  const pending: Pending[] = [];
-  for (const doc of docs) {
+  const early: KubeContext = { options, claims: NOT_YET, deployments: NOT_YET };
+  const entries: Entry[] = [];
+
+  const take = (doc: SourceDoc): void => {
     const value = doc.value;
     if (!isObj(value)) {
       result.skipped++;
-      continue;
+      return;
     }
     const taskDefinition = asTaskDefinition(value);
     if (taskDefinition !== null) {
-      pending.push({ doc, obj: taskDefinition.def, build: { type: 'ecs', path: taskDefinition.path } });
-      continue;
+      entries.push(
+        build({ doc, obj: taskDefinition.def, build: { type: 'ecs', path: taskDefinition.path } }, early),
+      );
+      return;
     }
     const kind = value.kind;
     const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : '';
     if (isKustomizationDoc(value)) {
-      result.kustomizations.push(readKustomization(doc.file, value));
+      docKustomizations.push(readKustomization(doc.file, value));
     } else if (kind === 'Service' && apiVersion.startsWith('serving.knative.dev/')) {
-      pending.push({ doc, obj: value, build: { type: 'cloud-run-service' } });
+      entries.push(build({ doc, obj: value, build: { type: 'cloud-run-service' } }, early));
     } else if (kind === 'Job' && apiVersion.startsWith('run.googleapis.com/')) {
-      pending.push({ doc, obj: value, build: { type: 'cloud-run-job' } });
+      entries.push(build({ doc, obj: value, build: { type: 'cloud-run-job' } }, early));
     } else if (kind === 'Rollout' && apiVersion.startsWith('argoproj.io/')) {
-      pending.push({ doc, obj: value, build: { type: 'kube', kind: 'Rollout' } });
+      entries.push(build({ doc, obj: value, build: { type: 'kube', kind: 'Rollout' } }, early));
     } else if (typeof kind === 'string' && KUBE_KINDS.has(kind)) {
-      pending.push({ doc, obj: value, build: { type: 'kube', kind: kind as KubeKind } });
+      entries.push(build({ doc, obj: value, build: { type: 'kube', kind: kind as KubeKind } }, early));
       if (kind === 'Deployment') {
         const meta = isObj(value.metadata) ? value.metadata : {};
         if (typeof meta.name === 'string') deployments.add(stringOrNull(meta.namespace), meta.name, value);
       }
     } else {
       result.skipped++;
-      if (kind === 'HorizontalPodAutoscaler') indexAutoscaler(doc, value, autoscalers, result.errors);
+      if (kind === 'HorizontalPodAutoscaler') indexAutoscaler(doc, value, autoscalers, autoscalerErrors);
       else if (kind === 'PersistentVolumeClaim') indexClaim(value, claims);
     }
-  }
+  };
+  readAll(files, result, take);
 
-  const context = { options, claims, deployments };
-  for (const { doc, obj, build } of pending) {
-    let workload: Workload;
-    try {
-      if (build.type === 'kube') workload = buildKubeWorkload(doc, obj, build.kind, context);
-      else if (build.type === 'ecs') workload = buildEcsWorkload(doc, obj, build.path);
-      else if (build.type === 'cloud-run-service') workload = buildCloudRunService(doc, obj);
-      else workload = buildCloudRunJob(doc, obj, options);
-    } catch (error) {
-      result.errors.push(specError(doc, obj, build, error));
+  const context: KubeContext = { options, claims, deployments };
+  result.errors.push(...autoscalerErrors);
+  result.kustomizations.push(...docKustomizations);
+  for (let entry of entries) {
+    if ('deferred' in entry) entry = build(entry.deferred, context);
+    if ('error' in entry) {
+      result.errors.push(entry.error);
       continue;
     }
-    if (build.type === 'kube' && SCALABLE_KINDS.has(build.kind))
-      applyAutoscaler(workload, build.kind, autoscalers);
-    result.workloads.push(workload);
+    if (entry.kind !== null) applyAutoscaler(entry.workload, entry.kind, autoscalers);
+    result.workloads.push(entry.workload);
   }
   return result;
 }
 
-// Every file's documents, in order; Helm templates, kustomizations and syntax errors go straight to `result`.
-function readAll(files: SpecFile[], result: ExtractResult): SourceDoc[] {
-  const docs: SourceDoc[] = [];
+// One document's workload; `deferred` when its lookups need every file read first.
+function build(pending: Pending, context: KubeContext): Entry {
+  const { doc, obj, build } = pending;
+  let workload: Workload;
+  try {
+    if (build.type === 'kube') workload = buildKubeWorkload(doc, obj, build.kind, context);
+    else if (build.type === 'ecs') workload = buildEcsWorkload(doc, obj, build.path);
+    else if (build.type === 'cloud-run-service') workload = buildCloudRunService(doc, obj);
+    else workload = buildCloudRunJob(doc, obj, context.options);
+  } catch (error) {
+    if (error === NEEDS_ALL_FILES) return { deferred: pending };
+    return { error: specError(doc, obj, build, error) };
+  }
+  return { workload, kind: build.type === 'kube' && SCALABLE_KINDS.has(build.kind) ? build.kind : null };
+}
+
+// Reads every file in order and hands each document to `take`; Helm templates, kustomization files and syntax
+// errors go straight to `result`.
+function readAll(files: SpecFile[], result: ExtractResult, take: (doc: SourceDoc) => void): void {
   const chartDirs = chartDirectories(files.map((f) => f.path));
   for (const { path, text } of files) {
     if (chartDirs.length > 0 && isUnderChartTemplates(path, chartDirs)) {
@@ -167,7 +203,7 @@ function readAll(files: SpecFile[], result: ExtractResult): SourceDoc[] {
       result.errors.push({ file: path, line: firstActionLine(text), message: HELM_MESSAGE });
       continue;
     }
-    result.errors.push(...read.errors);
+    for (const error of read.errors) result.errors.push(error);
     if (isKustomizationPath(path)) {
       const first = read.docs[0];
       if (first !== undefined && isObj(first.value))
@@ -180,14 +216,13 @@ function readAll(files: SpecFile[], result: ExtractResult): SourceDoc[] {
         });
       continue;
     }
-    for (const doc of read.docs) unwrapList(doc, docs);
+    for (const doc of read.docs) unwrapList(doc, take);
   }
-  return docs;
 }
 
 // `kind: List` (and typed lists such as `DeploymentList`, whose items may leave out their kind) → its items,
 // each with its own line.
-function unwrapList(doc: SourceDoc, out: SourceDoc[]): void {
+function unwrapList(doc: SourceDoc, take: (doc: SourceDoc) => void): void {
   const value = doc.value;
   if (
     !isObj(value) ||
@@ -195,7 +230,7 @@ function unwrapList(doc: SourceDoc, out: SourceDoc[]): void {
     !value.kind.endsWith('List') ||
     !Array.isArray(value.items)
   ) {
-    out.push(doc);
+    take(doc);
     return;
   }
   const itemKind = value.kind === 'List' ? undefined : value.kind.slice(0, -'List'.length);
@@ -205,7 +240,7 @@ function unwrapList(doc: SourceDoc, out: SourceDoc[]): void {
       itemKind !== undefined && isObj(item) && item.kind === undefined
         ? { apiVersion: value.apiVersion, kind: itemKind, ...item }
         : item;
-    out.push({
+    take({
       file: doc.file,
       value: typed,
       line: lines[index] ?? doc.line,

@@ -4,7 +4,6 @@
  */
 import type { Workload, WorkloadKind } from '../types.js';
 import { cronRunsPerMonth } from './cron-runs.js';
-import type { NamespacedIndex } from './namespaced-index.js';
 import { readPodResources } from './pod-resources.js';
 import { buildSchedule, readRunDuration, readRunsPerMonth, runsAMonth } from './run-schedule.js';
 import type { AnnotationSource, RunOptions } from './run-schedule.js';
@@ -41,12 +40,17 @@ export interface ClaimInfo {
   storage: string | null;
 }
 
+/** Objects by namespace and name (a NamespacedIndex): the one lookup building a workload makes. */
+export interface Lookup<T> {
+  find(namespace: string | null, name: string): T | undefined;
+}
+
 /** What building a Kubernetes workload may look up in the other documents of the same extraction. */
 export interface KubeContext {
   options: RunOptions;
-  claims: NamespacedIndex<ClaimInfo>;
+  claims: Lookup<ClaimInfo>;
   /** Deployments by namespace/name, for a Rollout's `workloadRef`. */
-  deployments: NamespacedIndex<Obj>;
+  deployments: Lookup<Obj>;
 }
 
 /** The name and namespace of an object. @throws FieldError when it has neither `name` nor `generateName`. */
@@ -279,7 +283,7 @@ function volumeWarnings(
   podSpec: Obj,
   podPath: Path,
   namespace: string | null,
-  claims: NamespacedIndex<ClaimInfo>,
+  claims: Lookup<ClaimInfo>,
   warnings: string[],
 ): void {
   const volumes = readList(podSpec, 'volumes', podPath) ?? [];
