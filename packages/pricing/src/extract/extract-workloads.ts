@@ -80,8 +80,11 @@ interface Pending {
   build: Build;
 }
 
-/** A workload built, one set aside until every file is read, or the error building gave. In document order. */
-type Entry = { workload: Workload; kind: string | null } | { deferred: Pending } | { error: SpecError };
+/** A workload built, or the error building gave. */
+type Built = { workload: Workload; kind: string | null } | { error: SpecError };
+
+/** A document built as its file was read, or set aside until every file is read. In document order. */
+type Entry = Built | { deferred: Pending };
 
 /** Thrown by the lookups of the first pass: this document needs the other files' claims or Deployments. */
 const NEEDS_ALL_FILES: unique symbol = Symbol('needs all files');
@@ -123,7 +126,10 @@ export function extractWorkloads(files: SpecFile[], opts: ExtractOptions = {}): 
     const taskDefinition = asTaskDefinition(value);
     if (taskDefinition !== null) {
       entries.push(
-        build({ doc, obj: taskDefinition.def, build: { type: 'ecs', path: taskDefinition.path } }, early),
+        buildEarly(
+          { doc, obj: taskDefinition.def, build: { type: 'ecs', path: taskDefinition.path } },
+          early,
+        ),
       );
       return;
     }
@@ -132,13 +138,13 @@ export function extractWorkloads(files: SpecFile[], opts: ExtractOptions = {}): 
     if (isKustomizationDoc(value)) {
       docKustomizations.push(readKustomization(doc.file, value));
     } else if (kind === 'Service' && apiVersion.startsWith('serving.knative.dev/')) {
-      entries.push(build({ doc, obj: value, build: { type: 'cloud-run-service' } }, early));
+      entries.push(buildEarly({ doc, obj: value, build: { type: 'cloud-run-service' } }, early));
     } else if (kind === 'Job' && apiVersion.startsWith('run.googleapis.com/')) {
-      entries.push(build({ doc, obj: value, build: { type: 'cloud-run-job' } }, early));
+      entries.push(buildEarly({ doc, obj: value, build: { type: 'cloud-run-job' } }, early));
     } else if (kind === 'Rollout' && apiVersion.startsWith('argoproj.io/')) {
-      entries.push(build({ doc, obj: value, build: { type: 'kube', kind: 'Rollout' } }, early));
+      entries.push(buildEarly({ doc, obj: value, build: { type: 'kube', kind: 'Rollout' } }, early));
     } else if (typeof kind === 'string' && KUBE_KINDS.has(kind)) {
-      entries.push(build({ doc, obj: value, build: { type: 'kube', kind: kind as KubeKind } }, early));
+      entries.push(buildEarly({ doc, obj: value, build: { type: 'kube', kind: kind as KubeKind } }, early));
       if (kind === 'Deployment') {
         const meta = isObj(value.metadata) ? value.metadata : {};
         if (typeof meta.name === 'string') deployments.add(stringOrNull(meta.namespace), meta.name, value);
@@ -154,20 +160,30 @@ export function extractWorkloads(files: SpecFile[], opts: ExtractOptions = {}): 
   const context: KubeContext = { options, claims, deployments };
   result.errors.push(...autoscalerErrors);
   result.kustomizations.push(...docKustomizations);
-  for (let entry of entries) {
-    if ('deferred' in entry) entry = build(entry.deferred, context);
-    if ('error' in entry) {
-      result.errors.push(entry.error);
+  for (const entry of entries) {
+    const built = 'deferred' in entry ? build(entry.deferred, context) : entry;
+    if ('error' in built) {
+      result.errors.push(built.error);
       continue;
     }
-    if (entry.kind !== null) applyAutoscaler(entry.workload, entry.kind, autoscalers);
-    result.workloads.push(entry.workload);
+    if (built.kind !== null) applyAutoscaler(built.workload, built.kind, autoscalers);
+    result.workloads.push(built.workload);
   }
   return result;
 }
 
-// One document's workload; `deferred` when its lookups need every file read first.
-function build(pending: Pending, context: KubeContext): Entry {
+// One document's workload, built while its file is being read; `deferred` when it looks up another document.
+function buildEarly(pending: Pending, early: KubeContext): Entry {
+  try {
+    return build(pending, early);
+  } catch (error) {
+    if (error === NEEDS_ALL_FILES) return { deferred: pending };
+    throw error;
+  }
+}
+
+// One document's workload, or its error.
+function build(pending: Pending, context: KubeContext): Built {
   const { doc, obj, build } = pending;
   let workload: Workload;
   try {
@@ -176,7 +192,7 @@ function build(pending: Pending, context: KubeContext): Entry {
     else if (build.type === 'cloud-run-service') workload = buildCloudRunService(doc, obj);
     else workload = buildCloudRunJob(doc, obj, context.options);
   } catch (error) {
-    if (error === NEEDS_ALL_FILES) return { deferred: pending };
+    if (error === NEEDS_ALL_FILES) throw error;
     return { error: specError(doc, obj, build, error) };
   }
   return { workload, kind: build.type === 'kube' && SCALABLE_KINDS.has(build.kind) ? build.kind : null };
