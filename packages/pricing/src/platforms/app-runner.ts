@@ -55,7 +55,7 @@ export function estimateOnAppRunner(
   const usage = usageInputs(opts);
   const partsFor = (instances: number): CostPart[] => {
     const hours = HOURS_PER_MONTH * instances;
-    const label = `${HOURS_PER_MONTH} h × ${plural(instances, 'instance')}`;
+    const label = flat`${HOURS_PER_MONTH} h × ${plural(instances, 'instance')}`;
     const parts = [costPart('provisioned memory', gb, 'GB', memoryRate, 'GB-hour', hours, label)];
     if (usage) {
       const concurrency = workload.cloudRun?.concurrency ?? 1;
@@ -64,7 +64,15 @@ export function estimateOnAppRunner(
       parts.push(costPart('active vCPU', size.vcpu, 'vCPU', cpuRate, 'vCPU-hour', active, activeLabel));
     } else {
       parts.push(
-        costPart('active vCPU', size.vcpu, 'vCPU', cpuRate, 'vCPU-hour', hours, `${label} (always active)`),
+        costPart(
+          'active vCPU',
+          size.vcpu,
+          'vCPU',
+          cpuRate,
+          'vCPU-hour',
+          hours,
+          flat`${label} (always active)`,
+        ),
       );
     }
     return parts;

@@ -90,7 +90,7 @@ export function cloudRunInstanceShape(workload: Workload): CloudRunShape {
         ? ' (above 1 vCPU Cloud Run takes 2, 4, 6 or 8)'
         : '';
     warnings.push(
-      `${formatSize(requested, 'GiB')} is not a valid Cloud Run instance size${why}: billed as ${formatSize({ vcpu, memoryMiB }, 'GiB')}`,
+      flat`${formatSize(requested, 'GiB')} is not a valid Cloud Run instance size${why}: billed as ${formatSize({ vcpu, memoryMiB }, 'GiB')}`,
     );
   }
   lines.push(flat`instance size: ${formatSize({ vcpu, memoryMiB }, 'GiB')}`);

@@ -70,7 +70,7 @@ function instanceBased(ctx: Ctx): { monthly: number | null; max: number | null; 
       memoryRate === null ? 'instance-gib' : null,
     ].filter((x) => x !== null);
     warnings.push(
-      unconfirmedWarning(`Cloud Run instance-based (${tierOf(catalog, region)})`, region, missing),
+      unconfirmedWarning(flat`Cloud Run instance-based (${tierOf(catalog, region)})`, region, missing),
     );
     return { monthly: null, max: null, lines: [] };
   }
@@ -78,7 +78,7 @@ function instanceBased(ctx: Ctx): { monthly: number | null; max: number | null; 
   const alwaysOn = Math.max(workload.replicas.min, workload.cloudRun?.minInstances ?? 0);
   const usage = usageInputs(opts);
   let seconds = alwaysOn * SECONDS_PER_MONTH;
-  let label = `${HOURS_PER_MONTH} h × 3600 s × ${plural(alwaysOn, 'instance')}`;
+  let label = flat`${HOURS_PER_MONTH} h × 3600 s × ${plural(alwaysOn, 'instance')}`;
   if (alwaysOn === 0) {
     if (usage) {
       const concurrency = workload.cloudRun?.concurrency ?? CLOUD_RUN_DEFAULT_CONCURRENCY;
@@ -125,7 +125,11 @@ function instanceBased(ctx: Ctx): { monthly: number | null; max: number | null; 
   const { max } = workload.replicas;
   const maxParts =
     alwaysOn > 0 && max > alwaysOn
-      ? partsFor(max * SECONDS_PER_MONTH, `${HOURS_PER_MONTH} h × 3600 s × ${plural(max, 'instance')}`, false)
+      ? partsFor(
+          max * SECONDS_PER_MONTH,
+          flat`${HOURS_PER_MONTH} h × 3600 s × ${plural(max, 'instance')}`,
+          false,
+        )
       : null;
   const parts = partsFor(seconds, label, true);
   return {
@@ -143,7 +147,7 @@ function requestBased(ctx: Ctx): { monthly: number | null; lines: string[] } {
   if (cpuRate == null || memoryRate == null || idleRate == null || requestRate == null) {
     warnings.push(
       unconfirmedWarning(
-        `Cloud Run request-based (${tierOf(catalog, region)})`,
+        flat`Cloud Run request-based (${tierOf(catalog, region)})`,
         region,
         items.filter((_, i) => rates[i] === null),
       ),
@@ -154,7 +158,7 @@ function requestBased(ctx: Ctx): { monthly: number | null; lines: string[] } {
   const parts: CostPart[] = [];
   const idle = Math.max(workload.replicas.min, workload.cloudRun?.minInstances ?? 0);
   if (idle > 0) {
-    const label = `${HOURS_PER_MONTH} h × 3600 s × ${plural(idle, 'idle min-instance')}`;
+    const label = flat`${HOURS_PER_MONTH} h × 3600 s × ${plural(idle, 'idle min-instance')}`;
     parts.push(
       costPart('idle vCPU', shape.vcpu, 'vCPU', idleRate, 'vCPU-second', idle * SECONDS_PER_MONTH, label),
     );

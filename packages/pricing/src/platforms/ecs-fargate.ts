@@ -36,7 +36,7 @@ export function ecsFargateBill(workload: Workload, spot: boolean): FargateBill {
       );
     } else if (size && (size.vcpu !== requested.vcpu || size.memoryMiB !== requested.memoryMiB)) {
       warnings.push(
-        `task size ${formatSize(requested, 'GB')} is not a valid Fargate size: billed as ${formatSize(size, 'GB')}`,
+        flat`task size ${formatSize(requested, 'GB')} is not a valid Fargate size: billed as ${formatSize(size, 'GB')}`,
       );
     }
     if (size)
@@ -56,7 +56,7 @@ export function ecsFargateBill(workload: Workload, spot: boolean): FargateBill {
   const ephemeralMiB = ephemeralRequestMiB(workload);
   const ephemeralGB = ephemeralMiB === null ? 0 : Math.ceil(ephemeralMiB / MIB_PER_GIB - 1e-9);
   const ephemeralExtraGB = Math.max(0, ephemeralGB - FARGATE_INCLUDED_EPHEMERAL_GB);
-  if (ephemeralExtraGB > 0) lines.push(`ephemeral storage: ${ephemeralGB} GB, of which 20 GB included`);
+  if (ephemeralExtraGB > 0) lines.push(flat`ephemeral storage: ${ephemeralGB} GB, of which 20 GB included`);
 
   return {
     platform,

@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/catalog-types.js';
 import type { Estimate, Workload } from '../types.js';
 import { autopilotPodShape } from './autopilot-shape.js';
-import { costPart, formatQuantity, sumParts, type CostPart } from './cost-line.js';
+import { costPart, flat, formatQuantity, sumParts, type CostPart } from './cost-line.js';
 import type { PlatformOptions } from './platform-options.js';
 import { rate, unconfirmedWarning } from './rates.js';
 import { billedTime } from './usage-time.js';
@@ -53,7 +53,7 @@ export function priceOnAutopilot(
   const ephemeralGiB = shape.ephemeralMiB / MIB_PER_GIB;
   if (shape.ephemeralMiB > 0 && storageRate === null) {
     warnings.push(
-      `${unconfirmedWarning(`${label} ephemeral storage`, region, [storageItem])}: ${formatQuantity(ephemeralGiB)} GiB per pod left out`,
+      flat`${unconfirmedWarning(flat`${label} ephemeral storage`, region, [storageItem])}: ${formatQuantity(ephemeralGiB)} GiB per pod left out`,
     );
   }
   const time = billedTime(workload, 'pod');

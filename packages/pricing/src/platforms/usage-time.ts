@@ -1,5 +1,5 @@
 import type { Workload } from '../types.js';
-import { formatQuantity } from './cost-line.js';
+import { flat, formatQuantity } from './cost-line.js';
 import { HOURS_PER_MONTH, isBatch, plural } from './workload-facts.js';
 
 /** How long a workload is billed in a month, at steady state and at peak, with the words that explain it. */
@@ -38,20 +38,31 @@ export function billedTime(
     let seconds = Math.max(durationSeconds, minimumSeconds);
     if (roundSeconds > 0) seconds = Math.ceil(seconds / roundSeconds - 1e-9) * roundSeconds;
     const hours = (runsPerMonth * parallelism * seconds) / 3600;
-    const parallel = parallelism > 1 ? ` × ${plural(parallelism, noun)}` : '';
+    const parallel = parallelism > 1 ? flat` × ${plural(parallelism, noun)}` : '';
     return {
       hours,
-      label: `${formatCount(runsPerMonth)} runs${parallel} × ${formatQuantity(seconds)} s`,
+      label: flat`${formatCount(runsPerMonth)} runs${parallel} × ${formatQuantity(seconds)} s`,
       max: null,
     };
   }
   const { min, max } = workload.replicas;
   return {
     hours: HOURS_PER_MONTH * min,
-    label: `${HOURS_PER_MONTH} h × ${plural(min, noun)}`,
-    max:
-      max !== min
-        ? { hours: HOURS_PER_MONTH * max, label: `${HOURS_PER_MONTH} h × ${plural(max, noun)}` }
-        : null,
+    label: monthLabel(min, noun),
+    max: max !== min ? { hours: HOURS_PER_MONTH * max, label: monthLabel(max, noun) } : null,
   };
 }
+
+/** "730 h × 2 pods": one string per count and noun, which cost lines are also looked up by. */
+function monthLabel(count: number, noun: string): string {
+  let byCount = MONTH_LABELS.get(noun);
+  if (byCount === undefined) MONTH_LABELS.set(noun, (byCount = new Map()));
+  let label = byCount.get(count);
+  if (label === undefined) {
+    label = `${HOURS_PER_MONTH} h × ${plural(count, noun)}`;
+    if (byCount.size < 4096) byCount.set(count, label);
+  }
+  return label;
+}
+
+const MONTH_LABELS = new Map<string, Map<number, string>>();

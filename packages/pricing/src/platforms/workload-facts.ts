@@ -1,4 +1,5 @@
 import type { ContainerSpec, Workload } from '../types.js';
+import { flat } from './cost-line.js';
 
 /** Mebibytes per gibibyte. Fargate's "GB" is also 1024 MiB (task definitions state MiB). */
 export const MIB_PER_GIB = 1024;
@@ -56,5 +57,5 @@ export function ephemeralRequestMiB(workload: Workload): number | null {
 
 /** "2 tasks", "1 pod"… */
 export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+  return flat`${count} ${noun}${count === 1 ? '' : 's'}`;
 }
