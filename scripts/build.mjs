@@ -55,6 +55,12 @@ async function bundle(entry, outDir, outName) {
   writeFileSync(join(outDir, outName), code);
   for (const [name, asset] of Object.entries(assets)) {
     const file = join(outDir, name);
+    // A second entry (post.js) in the same dist/ must not write its split chunks over the first one's: chunk
+    // names are module ids, and the same id can hold different code in the two bundles.
+    if (outName !== 'index.js' && name.endsWith('.js') && existsSync(file))
+      throw new Error(
+        `${outName} splits off ${name}, which index.js also has: bundle one entry (main saves isPost) instead`,
+      );
     mkdirSync(dirname(file), { recursive: true });
     // ncc minifies the entry chunk only; the chunks that `import()` splits off are minified here, with SWC.
     writeFileSync(file, name.endsWith('.js') ? minifyChunk(String(asset.source)) : asset.source);

@@ -54,6 +54,11 @@ const common = {
   'api-endpoint': '',
 };
 
+/** The error annotations of a run (decoded). */
+function errorsOf(result: ActionRun): string[] {
+  return result.annotations.filter((a) => a.level === 'error').map((a) => a.message);
+}
+
 function fail(result: ActionRun): never {
   throw new Error(`the action failed:\n${result.log}\n${result.post?.log ?? ''}`);
 }
@@ -120,7 +125,7 @@ function writtenWeights(full: string, candidate: string, since: number): number[
   return run.journal
     .slice(since)
     .filter((e) => e.operation === CLOUD_RUN_OPERATIONS.updateService && e.status === 200)
-    .filter((e) => String((e.body as JsonObject).name ?? '').endsWith(full.split('/').pop()!))
+    .filter((e) => e.path.endsWith(`/${full}`))
     .map((e) => {
       const traffic = ((e.body as JsonObject).traffic as JsonObject[] | undefined) ?? [];
       const sum = traffic.reduce((n, t) => n + Number(t.percent ?? 0), 0);
@@ -168,10 +173,10 @@ describe('traffic-split on Cloud Run', () => {
       const mark = run.journal.length;
       const result = await split({ service: 'web-failing', candidate: svc.candidate, steps: '5,25,50' });
       expect(result.exitCode).toBe(1);
-      const errors = result.log.split('\n').filter((l) => l.startsWith('::error'));
+      const errors = errorsOf(result);
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatch(
-        /ReleaseFailedError: gate http-probe failed at 25 %: success 0\.0 % < 99 % .*10× HTTP 503.*; traffic is back on web-failing-/,
+        /gate http-probe failed at 25 %: GET http:\/\/127\.0\.0\.1:\d+\/healthz: success 0\.0 % < 99 % .*10× HTTP 503.*; traffic is back on web-failing-/,
       );
       expect(served(svc.full)).toEqual({ [svc.stable]: 100 });
       expect(writtenWeights(svc.full, svc.candidate, mark)).toEqual([0, 5, 25, 0]);
@@ -295,15 +300,21 @@ describe('faults', () => {
     async () => {
       app.heal();
       const svc = await service('web-api-error');
-      // After the first step lands, the next UpdateService is refused (a 400 is not retried).
+      // After the first step lands, the next UpdateService is refused (a role revoked mid-release, say).
       app.at(() => {
         if ((served(svc.full)[svc.candidate] ?? 0) !== 10) return false;
-        run.inject(CLOUD_RUN_OPERATIONS.updateService, { kind: 'http', status: 400, times: 1 });
+        run.refuseNext(
+          CLOUD_RUN_OPERATIONS.updateService,
+          'PERMISSION_DENIED',
+          "Permission 'run.services.update' denied on resource 'web-api-error'.",
+        );
         return true;
       }, {});
       const result = await split({ service: 'web-api-error', candidate: svc.candidate, steps: '10,50' });
       expect(result.exitCode).toBe(1);
-      expect(result.log).toMatch(/::error::ReleaseFailedError: .*; traffic is back on web-api-error-/);
+      expect(errorsOf(result).join('\n')).toMatch(
+        /Permission 'run\.services\.update' denied.*; traffic is back on web-api-error-/,
+      );
       expect(served(svc.full)).toEqual({ [svc.stable]: 100 });
     },
     TIMEOUT,
@@ -316,9 +327,9 @@ describe('faults', () => {
       const mark = run.journal.length;
       const result = await split({ service: 'web-missing', candidate: 'web-missing-00009-zzz' });
       expect(result.exitCode).toBe(1);
-      const errors = result.log.split('\n').filter((l) => l.startsWith('::error'));
+      const errors = errorsOf(result);
       expect(errors).toHaveLength(1);
-      expect(errors[0]).toMatch(/^::error::.*candidate.*web-missing-00009-zzz/);
+      expect(errors[0]).toMatch(/candidate.*web-missing-00009-zzz/);
       expect(writtenWeights(svc.full, svc.candidate, mark)).toEqual([]);
       expect(served(svc.full)).toEqual({ [svc.stable]: 100 });
     },
@@ -326,17 +337,17 @@ describe('faults', () => {
   );
 
   it.each([
-    [{ steps: '5,25,20' }, 'steps: must be ascending'],
-    [{ steps: '50,120' }, 'steps: 120 is outside 1–100'],
-    [{ interval: 'soon' }, 'interval: must be a duration'],
-    [{ 'probe-url': '' }, 'probe-url: action run moves traffic and needs at least one gate'],
+    [{ steps: '5,25,20' }, 'input `steps`: must be ascending'],
+    [{ steps: '50,120' }, 'input `steps`: 120 is outside 1–100'],
+    [{ interval: 'soon' }, 'input `interval`: must be a duration'],
+    [{ 'probe-url': '' }, 'input `probe-url`: action run moves traffic and needs at least one gate'],
   ])(
     'bad input %j: one clear line, no call to Cloud Run',
     async (over, message) => {
       const mark = run.journal.length;
       const result = await split({ service: 'web-canary', candidate: 'web-canary-00002-x', ...over });
       expect(result.exitCode).toBe(1);
-      const errors = result.log.split('\n').filter((l) => l.startsWith('::error'));
+      const errors = errorsOf(result);
       expect(errors).toHaveLength(1);
       expect(errors[0]).toContain(message);
       expect(run.journal.length).toBe(mark);

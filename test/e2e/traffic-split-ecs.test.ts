@@ -107,6 +107,11 @@ function split(inputs: Record<string, string>, opts: Partial<RunActionOptions> =
   });
 }
 
+/** The error annotations of a run (decoded). */
+function errorsOf(result: ActionRun): string[] {
+  return result.annotations.filter((a) => a.level === 'error').map((a) => a.message);
+}
+
 function fail(result: ActionRun): never {
   throw new Error(`the action failed:\n${result.log}\n${result.post?.log ?? ''}`);
 }
@@ -176,7 +181,7 @@ describe('traffic-split on ECS behind an ALB', () => {
       });
       stop();
       expect(result.exitCode).toBe(1);
-      const errors = result.log.split('\n').filter((l) => l.startsWith('::error'));
+      const errors = errorsOf(result);
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatch(
         /gate cloudwatch-alarms failed at 25 %: in ALARM: alarmed-5xx \(Threshold Crossed: .*\); traffic is back on arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup\/alarmed-blue\//,
@@ -283,7 +288,13 @@ describe('faults', () => {
       const lb = loadBalancer('broken');
       const stop = once(
         () => percent(lb.listener)[lb.green] === 10,
-        () => elb.inject('ModifyListener', { kind: 'http', status: 400, times: 1 }),
+        () =>
+          elb.refuseNext(
+            'ModifyListener',
+            'AccessDenied',
+            'User: arn:aws:sts::123456789012:assumed-role/slipway-traffic/ci is not authorized to perform: elasticloadbalancing:ModifyListener',
+            403,
+          ),
       );
       const result = await split({
         'listener-arn': lb.listener,
@@ -293,8 +304,8 @@ describe('faults', () => {
       });
       stop();
       expect(result.exitCode).toBe(1);
-      expect(result.log).toMatch(
-        /::error::ReleaseFailedError: .*; traffic is back on arn:aws:elasticloadbalancing/,
+      expect(errorsOf(result).join('\n')).toMatch(
+        /not authorized to perform: elasticloadbalancing:ModifyListener.*; traffic is back on arn:aws:elasticloadbalancing/,
       );
       expect(percent(lb.listener)).toEqual({ [lb.blue]: 100 });
     },
@@ -308,7 +319,7 @@ describe('faults', () => {
       const mark = elb.weightChanges().length;
       const result = await split({ 'listener-arn': lb.listener, candidate: 'missing-purple' });
       expect(result.exitCode).toBe(1);
-      const errors = result.log.split('\n').filter((l) => l.startsWith('::error'));
+      const errors = errorsOf(result);
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatch(/candidate.*missing-purple/);
       expect(elb.weightChanges().length).toBe(mark);
@@ -327,8 +338,10 @@ describe('faults', () => {
         steps: '50,25',
       });
       expect(result.exitCode).toBe(1);
-      const errors = result.log.split('\n').filter((l) => l.startsWith('::error'));
-      expect(errors).toEqual([expect.stringContaining('steps: must be ascending: 25 comes after 50')]);
+      const errors = errorsOf(result);
+      expect(errors).toEqual([
+        expect.stringContaining('input `steps`: must be ascending: 25 comes after 50'),
+      ]);
       expect(elb.journal.length).toBe(calls);
     },
     TIMEOUT,

@@ -564,6 +564,12 @@ export class CloudRunStandIn extends StandIn {
   private readonly jobRecords = new Map<string, JobRecord>();
   private readonly executionRecords = new Map<string, ExecutionRecord>();
   private readonly conflicts = new Map<string, number>();
+  private readonly refusals: Array<{
+    operation: string;
+    status: string;
+    message: string;
+    remaining: number;
+  }> = [];
   private readonly taskScripts = new Map<string, (index: number, execution: string) => TaskOutcome>();
 
   /** @param options readiness timing, token checks and image behaviour. */
@@ -705,6 +711,14 @@ export class CloudRunStandIn extends StandIn {
     this.conflicts.set(resource, (this.conflicts.get(resource) ?? 0) + times);
   }
 
+  /**
+   * The next `times` calls of `operation` are refused with a Google API error (`PERMISSION_DENIED` when a role
+   * was revoked mid-release, `FAILED_PRECONDITION`, ...), as Cloud Run answers them: not retried by clients.
+   */
+  refuseNext(operation: string, status: string, message: string, times = 1): void {
+    this.refusals.push({ operation, status, message, remaining: times });
+  }
+
   /** Decides the outcome of each task of `job`'s executions (overrides the image rule). */
   scriptTasks(job: string, outcome: (index: number, execution: string) => TaskOutcome): void {
     this.taskScripts.set(job, outcome);
@@ -734,6 +748,11 @@ export class CloudRunStandIn extends StandIn {
     const enums = String(request.query.$alt ?? '').includes('enum-encoding=int') ? 'int' : 'name';
     try {
       const principal = this.authenticate(request);
+      const refusal = this.refusals.find((r) => r.operation === operation && r.remaining > 0);
+      if (refusal !== undefined) {
+        refusal.remaining -= 1;
+        throw new GoogleApiError(refusal.status, refusal.message);
+      }
       if (this.settings.autoAdvanceMs && !WRITES.has(operation) && request.method === 'GET') {
         this.advance(this.settings.autoAdvanceMs);
       }

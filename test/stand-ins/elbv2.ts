@@ -183,6 +183,13 @@ export class Elbv2StandIn extends StandIn {
   /** OIDC client secrets by listener or rule ARN and client id: never answered, reused on request. */
   private readonly secrets = new Map<string, string>();
   private readonly changes: ElbWeightChange[] = [];
+  private readonly refusals: Array<{
+    operation: string;
+    code: string;
+    message: string;
+    status: number;
+    left: number;
+  }> = [];
   private sequence = 0;
 
   /** @param options region, account and keys. */
@@ -324,6 +331,14 @@ export class Elbv2StandIn extends StandIn {
     return weightsOf(actions);
   }
 
+  /**
+   * The next `times` well-signed calls of `operation` are refused with an ELB error the SDK does not retry, e.g.
+   * `AccessDenied` (403) when a policy was changed mid-release.
+   */
+  refuseNext(operation: string, code: string, message: string, status = 400, times = 1): void {
+    this.refusals.push({ operation, code, message, status, left: times });
+  }
+
   /** Every accepted ModifyListener and ModifyRule, in order, with the weights it left. */
   weightChanges(): ElbWeightChange[] {
     return this.changes.map((c) => ({ ...c, weights: { ...c.weights } }));
@@ -369,6 +384,11 @@ export class Elbv2StandIn extends StandIn {
         400,
         requestId,
       );
+    }
+    const refusal = this.refusals.find((r) => r.operation === operation && r.left > 0);
+    if (refusal !== undefined) {
+      refusal.left -= 1;
+      return this.error(refusal.code, refusal.message, refusal.status, requestId);
     }
     const input = decodeQuery(params);
     try {

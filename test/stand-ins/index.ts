@@ -100,3 +100,5 @@ export type {
   CloudWatchAlarmRecord,
   CloudWatchStandInOptions,
 } from './cloudwatch.js';
+export { CandidateApp } from './candidate-app.js';
+export type { AppBehaviour, CandidateAppOptions } from './candidate-app.js';

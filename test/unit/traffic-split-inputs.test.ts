@@ -1,5 +1,9 @@
 // traffic-split's inputs: one clear problem per bad input, before any cloud library loads or traffic moves.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { parse } from 'yaml';
+import { REPO_ROOT } from '../harness/action-manifest.js';
 import { InputError } from '@slipway/core';
 import { parseLatency, parseSteps, readInputs } from '../../actions/traffic-split/src/inputs.js';
 
@@ -165,5 +169,21 @@ describe('readInputs', () => {
     expect(problems({ ...kube, service: 'web', candidate: 'slot=green', strategy: 'blue-green' })).toEqual(
       [],
     );
+  });
+});
+
+describe('with the defaults the runner passes for every input', () => {
+  const manifest = parse(readFileSync(join(REPO_ROOT, 'actions', 'traffic-split', 'action.yml'), 'utf8')) as {
+    inputs: Record<string, { default?: string }>;
+  };
+  const defaults = Object.fromEntries(
+    Object.entries(manifest.inputs).map(([name, spec]) => [name, String(spec.default ?? '')]),
+  );
+  it.each([
+    ['cloudrun', { service: 'web', region: 'us-central1', candidate: 'web-00002-abc' }],
+    ['ecs', { 'listener-arn': LISTENER, candidate: 'web-green' }],
+    ['kubernetes', { 'http-route': 'web', candidate: 'web-green' }],
+  ])('%s reads without a problem', (platform, over) => {
+    expect(problems({ ...defaults, platform, 'probe-url': 'https://x.test/', ...over })).toEqual([]);
   });
 });

@@ -76,10 +76,16 @@ export function defaultDeps(): Deps {
   };
 }
 
+/** The gates; alarms are looked up once first, so that a name that does not exist fails before traffic moves. */
 async function gatesOf(inputs: Inputs, deps: Deps): Promise<Gate[]> {
   const gates: Gate[] = [];
   if (inputs.probe !== undefined) gates.push(new HttpProbeGate(inputs.probe, deps.fetch));
-  if (inputs.alarms.length > 0) gates.push(new AlarmGate(inputs.alarms, await deps.alarms(inputs)));
+  if (inputs.alarms.length > 0) {
+    const alarms = await deps.alarms(inputs);
+    const states = await alarms.describe(inputs.alarms);
+    log.info(`CloudWatch alarms: ${states.map((a) => `${a.name} ${a.state}`).join(', ')}`);
+    gates.push(new AlarmGate(inputs.alarms, alarms));
+  }
   if (inputs.checkCommand !== undefined) gates.push(new CommandGate(inputs.checkCommand, deps.runCommand));
   return gates;
 }

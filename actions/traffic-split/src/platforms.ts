@@ -127,7 +127,7 @@ function readKubeconfigFile(env: Record<string, string | undefined>): string {
 }
 
 /** CloudWatch alarms through @aws-sdk/client-cloudwatch. */
-export async function openAlarms(inputs: Inputs): Promise<AlarmSource & { close?(): Promise<void> }> {
+export async function openAlarms(inputs: Inputs): Promise<AlarmSource & { close(): void }> {
   const { loadAlarmsApi } = await import('@slipway/aws/elb');
   return loadAlarmsApi({ region: inputs.awsRegion, onRetry: retryLog });
 }

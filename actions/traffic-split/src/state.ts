@@ -4,3 +4,5 @@
 export const STABLE_STATE = 'stable';
 /** `true` once main ended where it meant to (promoted, rolled back, or paused by `start`). */
 export const SETTLED_STATE = 'settled';
+/** Set by main at once: the same bundle runs as the post step when it sees it. */
+export const IS_POST_STATE = 'isPost';

@@ -4,11 +4,12 @@
  * stable, from what the platform says now.
  */
 import { getState } from '@actions/core';
-import { log, runAction, weightsFor } from '@slipway/core';
+import { log, weightsFor } from '@slipway/core';
 import { readInputs } from './inputs.js';
 import { SETTLED_STATE, STABLE_STATE } from './state.js';
 
-await runAction('traffic-split post', async () => {
+/** Runs the post step. */
+export async function post(): Promise<void> {
   const stable = getState(STABLE_STATE);
   if (stable === '' || getState(SETTLED_STATE) === 'true') return;
   const inputs = readInputs();
@@ -36,4 +37,4 @@ await runAction('traffic-split post', async () => {
   } finally {
     await router.close?.();
   }
-});
+}
