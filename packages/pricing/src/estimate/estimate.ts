@@ -37,13 +37,20 @@ function newInterner(): Interner {
   return new Map();
 }
 
-function internAll(texts: string[], interned: Interner): void {
-  for (let i = 0; i < texts.length; i++) {
-    const text = texts[i] as string;
+/**
+ * `texts` with each text interned, in an array of exactly its length: an array filled by `push` keeps room for
+ * 16 or more items, which would stay allocated (and be copied by the garbage collector) for the report's life.
+ */
+function internAll(texts: string[], interned: Interner): string[] {
+  if (texts.length === 0) return texts;
+  const out = texts.slice();
+  for (let i = 0; i < out.length; i++) {
+    const text = out[i] as string;
     const known = interned.get(text);
-    if (known !== undefined) texts[i] = known;
+    if (known !== undefined) out[i] = known;
     else if (interned.size < INTERN_LIMIT) interned.set(text, text);
   }
+  return out;
 }
 
 /** Throws one line for a platform name that is not one of Slipway's. */
@@ -172,8 +179,8 @@ export function estimate(
       used.add(platform);
       const region = regionFor(platform, workload, regions, catalog, warnings);
       const estimate = ESTIMATORS[platform](workload, region, catalog, platformOptions);
-      internAll(estimate.lines, intern);
-      internAll(estimate.warnings, intern);
+      estimate.lines = internAll(estimate.lines, intern);
+      estimate.warnings = internAll(estimate.warnings, intern);
       return estimate;
     });
     return {

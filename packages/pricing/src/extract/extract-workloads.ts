@@ -116,6 +116,7 @@ export function extractWorkloads(files: SpecFile[], opts: ExtractOptions = {}): 
   const deployments = new NamespacedIndex<Obj>();
   const early: KubeContext = { options, claims: NOT_YET, deployments: NOT_YET };
   const entries: Entry[] = [];
+  const owned = new Map<string, string>();
 
   const take = (doc: SourceDoc): void => {
     const value = doc.value;
@@ -129,6 +130,7 @@ export function extractWorkloads(files: SpecFile[], opts: ExtractOptions = {}): 
         buildEarly(
           { doc, obj: taskDefinition.def, build: { type: 'ecs', path: taskDefinition.path } },
           early,
+          owned,
         ),
       );
       return;
@@ -138,13 +140,15 @@ export function extractWorkloads(files: SpecFile[], opts: ExtractOptions = {}): 
     if (isKustomizationDoc(value)) {
       docKustomizations.push(readKustomization(doc.file, value));
     } else if (kind === 'Service' && apiVersion.startsWith('serving.knative.dev/')) {
-      entries.push(buildEarly({ doc, obj: value, build: { type: 'cloud-run-service' } }, early));
+      entries.push(buildEarly({ doc, obj: value, build: { type: 'cloud-run-service' } }, early, owned));
     } else if (kind === 'Job' && apiVersion.startsWith('run.googleapis.com/')) {
-      entries.push(buildEarly({ doc, obj: value, build: { type: 'cloud-run-job' } }, early));
+      entries.push(buildEarly({ doc, obj: value, build: { type: 'cloud-run-job' } }, early, owned));
     } else if (kind === 'Rollout' && apiVersion.startsWith('argoproj.io/')) {
-      entries.push(buildEarly({ doc, obj: value, build: { type: 'kube', kind: 'Rollout' } }, early));
+      entries.push(buildEarly({ doc, obj: value, build: { type: 'kube', kind: 'Rollout' } }, early, owned));
     } else if (typeof kind === 'string' && KUBE_KINDS.has(kind)) {
-      entries.push(buildEarly({ doc, obj: value, build: { type: 'kube', kind: kind as KubeKind } }, early));
+      entries.push(
+        buildEarly({ doc, obj: value, build: { type: 'kube', kind: kind as KubeKind } }, early, owned),
+      );
       if (kind === 'Deployment') {
         const meta = isObj(value.metadata) ? value.metadata : {};
         if (typeof meta.name === 'string') deployments.add(stringOrNull(meta.namespace), meta.name, value);
@@ -161,7 +165,7 @@ export function extractWorkloads(files: SpecFile[], opts: ExtractOptions = {}): 
   result.errors.push(...autoscalerErrors);
   result.kustomizations.push(...docKustomizations);
   for (const entry of entries) {
-    const built = 'deferred' in entry ? build(entry.deferred, context) : entry;
+    const built = 'deferred' in entry ? build(entry.deferred, context, owned) : entry;
     if ('error' in built) {
       result.errors.push(built.error);
       continue;
@@ -173,9 +177,9 @@ export function extractWorkloads(files: SpecFile[], opts: ExtractOptions = {}): 
 }
 
 // One document's workload, built while its file is being read; `deferred` when it looks up another document.
-function buildEarly(pending: Pending, early: KubeContext): Entry {
+function buildEarly(pending: Pending, early: KubeContext, owned: Map<string, string>): Entry {
   try {
-    return build(pending, early);
+    return build(pending, early, owned);
   } catch (error) {
     if (error === NEEDS_ALL_FILES) return { deferred: pending };
     throw error;
@@ -183,7 +187,7 @@ function buildEarly(pending: Pending, early: KubeContext): Entry {
 }
 
 // One document's workload, or its error.
-function build(pending: Pending, context: KubeContext): Built {
+function build(pending: Pending, context: KubeContext, owned: Map<string, string>): Built {
   const { doc, obj, build } = pending;
   let workload: Workload;
   try {
@@ -195,7 +199,40 @@ function build(pending: Pending, context: KubeContext): Built {
     if (error === NEEDS_ALL_FILES) throw error;
     return { error: specError(doc, obj, build, error) };
   }
+  detach(workload, owned);
   return { workload, kind: build.type === 'kube' && SCALABLE_KINDS.has(build.kind) ? build.kind : null };
+}
+
+/**
+ * Lets a workload outlive its file's parsed documents without keeping anything else of them alive, and makes it
+ * small: it lives until it is priced, and the garbage collector copies everything that lives that long.
+ * - js-yaml parses a copy of each file's text, and V8 keeps a string cut out of a longer one (13 characters or
+ *   more) as a view into it: one kept `serving.knative.dev/v1` would keep that whole copy. Texts the workload
+ *   keeps get their own copy, one per distinct text (which also joins up template-literal warnings).
+ * - Lists filled by `push` keep room for 16 or more items: keep exactly what they hold.
+ */
+function detach(workload: Workload, owned: Map<string, string>): void {
+  workload.apiVersion = own(workload.apiVersion, owned);
+  workload.name = own(workload.name, owned);
+  if (workload.namespace !== null) workload.namespace = own(workload.namespace, owned);
+  for (const container of workload.containers) container.name = own(container.name, owned);
+  if (workload.schedule !== null) workload.schedule.assumption = own(workload.schedule.assumption, owned);
+  if (workload.cloudRun !== null && workload.cloudRun.region !== null)
+    workload.cloudRun.region = own(workload.cloudRun.region, owned);
+  if (workload.containers.length > 0) workload.containers = workload.containers.slice();
+  if (workload.warnings.length > 0) workload.warnings = workload.warnings.map((w) => own(w, owned));
+}
+
+function own(text: string, owned: Map<string, string>): string {
+  if (text.length < 13) return text;
+  let copy = owned.get(text);
+  if (copy === undefined) {
+    // Concatenating and cutting makes a new string of the text's own: the view it gives points into a copy
+    // of just this text, not into the file.
+    copy = (text + ' ').slice(0, -1);
+    owned.set(copy, copy);
+  }
+  return copy;
 }
 
 // Reads every file in order and hands each document to `take`; Helm templates, kustomization files and syntax
