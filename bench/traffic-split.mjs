@@ -106,28 +106,33 @@ async function cloudRun(app) {
   const credentials = join(dir, 'creds.json');
   writeFileSync(credentials, JSON.stringify(sts.credentialFile({ impersonate: deployer })));
   const env = { GOOGLE_APPLICATION_CREDENTIALS: credentials };
-  const deploy = (image, noTraffic) => {
-    const r = spawnSync(process.execPath, [join(root, 'actions', 'deploy-cloudrun', 'dist', 'index.js')], {
-      env: {
-        PATH: process.env.PATH,
-        ...actionDefaults(join(root, 'actions', 'deploy-cloudrun', 'action.yml')),
-        INPUT_SERVICE: 'web',
-        INPUT_IMAGE: image,
-        'INPUT_PROJECT-ID': 'bench-project',
-        INPUT_REGION: 'us-central1',
-        'INPUT_API-ENDPOINT': run.url,
-        'INPUT_NO-TRAFFIC': String(noTraffic),
-        'INPUT_POLL-INTERVAL': '100ms',
-        ...env,
-      },
-      encoding: 'utf8',
+  // Asynchronous: the stand-ins answer from this process's event loop.
+  const deploy = (image, noTraffic) =>
+    new Promise((resolveDeploy, reject) => {
+      const child = spawn(process.execPath, [join(root, 'actions', 'deploy-cloudrun', 'dist', 'index.js')], {
+        env: {
+          PATH: process.env.PATH,
+          ...actionDefaults(join(root, 'actions', 'deploy-cloudrun', 'action.yml')),
+          INPUT_SERVICE: 'web',
+          INPUT_IMAGE: image,
+          'INPUT_PROJECT-ID': 'bench-project',
+          INPUT_REGION: 'us-central1',
+          'INPUT_API-ENDPOINT': run.url,
+          'INPUT_NO-TRAFFIC': String(noTraffic),
+          'INPUT_POLL-INTERVAL': '100ms',
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let log = '';
+      child.stdout.on('data', (d) => (log += d));
+      child.stderr.on('data', (d) => (log += d));
+      child.on('exit', (code) =>
+        code === 0 ? resolveDeploy() : reject(new Error(`deploy-cloudrun failed:\n${log.slice(-1500)}`)),
+      );
     });
-    const revision = /^revision=(.+)$/m.exec(r.stdout)?.[1];
-    if (r.status !== 0) throw new Error(`deploy-cloudrun failed:\n${r.stdout}${r.stderr}`);
-    return revision;
-  };
-  deploy('us-docker.pkg.dev/bench-project/apps/web:1', false);
-  deploy('us-docker.pkg.dev/bench-project/apps/web:2', true);
+  await deploy('us-docker.pkg.dev/bench-project/apps/web:1', false);
+  await deploy('us-docker.pkg.dev/bench-project/apps/web:2', true);
   const name = CloudRunStandIn.serviceName('bench-project', 'us-central1', 'web');
   const candidate = run
     .revisions(name)
@@ -207,6 +212,7 @@ async function kubernetes(app) {
     metadata: { name, namespace: 'web' },
     spec: { selector: { app: 'web', slot }, ports: [{ port: 8080 }] },
   });
+  kube.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web' } });
   kube.seed(service('web-blue', 'blue'));
   kube.seed(service('web-green', 'green'));
   kube.seed({
