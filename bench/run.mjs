@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 // cold-start first: it is the figure every action shares; then the others in name order.
 const names = readdirSync(here)
-  .filter((n) => n.endsWith('.mjs') && !['run.mjs', 'scenarios.mjs', 'cold-start.mjs'].includes(n))
+  .filter((n) => n.endsWith('.mjs') && !['run.mjs', 'scenarios.mjs', 'lib.mjs', 'cold-start.mjs'].includes(n))
   .sort();
 for (const name of ['cold-start.mjs', ...names]) {
   const file = join(here, name);

@@ -36,6 +36,27 @@ function prWorkspace(work) {
 }
 
 export const scenarios = {
+  // traffic-split: valid inputs for an ALB canary, as far as the DescribeListeners call that reads the weights.
+  'traffic-split': {
+    env({ endpoint, work }) {
+      writeFileSync(join(work, 'state'), '');
+      return {
+        RUNNER_TEMP: work,
+        GITHUB_OUTPUT: join(work, 'out'),
+        GITHUB_STEP_SUMMARY: join(work, 'sum'),
+        GITHUB_STATE: join(work, 'state'),
+        AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: endpoint,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'AKIABENCH',
+        AWS_SECRET_ACCESS_KEY: 'bench',
+        INPUT_PLATFORM: 'ecs',
+        'INPUT_LISTENER-ARN':
+          'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2',
+        INPUT_CANDIDATE: 'web-green',
+        'INPUT_PROBE-URL': 'http://127.0.0.1:9/healthz',
+      };
+    },
+  },
   'estimate-cost': {
     env({ endpoint, work }) {
       const { ws, event, head } = prWorkspace(work);

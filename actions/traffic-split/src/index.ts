@@ -9,6 +9,8 @@ if (getState(IS_POST_STATE) === 'true') {
   const { post } = await import('./post-run.js');
   await runAction('traffic-split post', () => post());
 } else {
-  saveState(IS_POST_STATE, 'true');
-  await runAction('traffic-split', () => main());
+  await runAction('traffic-split', async () => {
+    saveState(IS_POST_STATE, 'true');
+    await main();
+  });
 }
