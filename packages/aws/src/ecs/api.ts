@@ -14,7 +14,7 @@ import type {
   TaskDefinition,
   UpdateServiceRequest,
 } from '@aws-sdk/client-ecs';
-import type { RetryOptions } from '@slipway/core';
+import type { AwsClientOptions } from '../sdk-client.js';
 
 /** The ECS operations used by deploy-ecs, each retried on throttling, 5xx and dropped connections. */
 export interface EcsApi {
@@ -38,16 +38,7 @@ export interface EcsApi {
 }
 
 /** How {@link loadEcsApi} builds its client. */
-export interface EcsApiOptions {
-  /** Region; by default the SDK's own resolution (AWS_REGION and the shared config). */
-  region?: string | undefined;
-  /** Retry policy of every call (core's defaults otherwise). */
-  retry?: RetryOptions;
-  /** Told of each retried call, e.g. to log "DescribeServices throttled, retrying in 400 ms". */
-  onRetry?: (operation: string, error: unknown, attempt: number, delayMs: number) => void;
-  /** Per-request timeout in ms (default 30 s), after which a hung call is abandoned and retried. */
-  requestTimeoutMs?: number;
-}
+export type EcsApiOptions = AwsClientOptions;
 
 /**
  * Loads `@aws-sdk/client-ecs` and returns an {@link EcsApi} on it. The client uses `maxAttempts: 1`: Slipway's

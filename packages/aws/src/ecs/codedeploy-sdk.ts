@@ -2,25 +2,14 @@
  * {@link CodeDeployApi} on `@aws-sdk/client-codedeploy`, loaded lazily by `loadCodeDeployApi`.
  */
 import { CodeDeployClient, CreateDeploymentCommand, GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
-import { retry } from '@slipway/core';
+import { retriedCalls, sdkClientConfig } from '../sdk-client.js';
 import { appSpecSha256 } from './codedeploy.js';
 import type { CodeDeployApi, CodeDeployApiOptions } from './codedeploy.js';
 
 /** Builds the SDK-backed {@link CodeDeployApi} (`maxAttempts: 1`: core's retry is the policy in effect). */
 export function createSdkCodeDeployApi(options: CodeDeployApiOptions): CodeDeployApi {
-  const client = new CodeDeployClient({
-    ...(options.region === undefined ? {} : { region: options.region }),
-    maxAttempts: 1,
-    requestHandler: { requestTimeout: options.requestTimeoutMs ?? 30_000, throwOnRequestTimeout: true },
-  });
-  const call = <T>(operation: string, send: () => Promise<T>): Promise<T> =>
-    retry(() => send(), {
-      ...options.retry,
-      onRetry: (error, attempt, delayMs) => {
-        options.retry?.onRetry?.(error, attempt, delayMs);
-        options.onRetry?.(operation, error, attempt, delayMs);
-      },
-    });
+  const client = new CodeDeployClient(sdkClientConfig(options));
+  const call = retriedCalls(options);
   return {
     async createDeployment(input) {
       const out = await call('CreateDeployment', () =>

@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import type { CapacityProviderStrategyItem, NetworkConfiguration } from '@aws-sdk/client-ecs';
 import { TimeoutError, formatDuration, pollRollout } from '@slipway/core';
-import type { RetryOptions, RolloutObserver, RolloutSnapshot } from '@slipway/core';
+import type { RolloutObserver, RolloutSnapshot } from '@slipway/core';
+import type { AwsClientOptions } from '../sdk-client.js';
 
 /** The CodeDeploy calls deploy-ecs makes. */
 export interface CodeDeployApi {
@@ -24,12 +25,7 @@ export interface CodeDeployApi {
 }
 
 /** How {@link loadCodeDeployApi} builds its client. */
-export interface CodeDeployApiOptions {
-  region?: string | undefined;
-  retry?: RetryOptions;
-  onRetry?: (operation: string, error: unknown, attempt: number, delayMs: number) => void;
-  requestTimeoutMs?: number;
-}
+export type CodeDeployApiOptions = AwsClientOptions;
 
 /** Loads `@aws-sdk/client-codedeploy` (endpoint, region and credentials from the standard AWS configuration). */
 export async function loadCodeDeployApi(options: CodeDeployApiOptions = {}): Promise<CodeDeployApi> {

@@ -13,24 +13,13 @@ import {
   RunTaskCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { retry } from '@slipway/core';
+import { retriedCalls, sdkClientConfig } from '../sdk-client.js';
 import type { EcsApi, EcsApiOptions } from './api.js';
 
 /** Builds the SDK-backed {@link EcsApi}. */
 export function createSdkEcsApi(options: EcsApiOptions): EcsApi {
-  const client = new ECSClient({
-    ...(options.region === undefined ? {} : { region: options.region }),
-    maxAttempts: 1,
-    requestHandler: { requestTimeout: options.requestTimeoutMs ?? 30_000, throwOnRequestTimeout: true },
-  });
-  const call = <T>(operation: string, send: () => Promise<T>): Promise<T> =>
-    retry(() => send(), {
-      ...options.retry,
-      onRetry: (error, attempt, delayMs) => {
-        options.retry?.onRetry?.(error, attempt, delayMs);
-        options.onRetry?.(operation, error, attempt, delayMs);
-      },
-    });
+  const client = new ECSClient(sdkClientConfig(options));
+  const call = retriedCalls(options);
 
   return {
     async describeTaskDefinition(reference) {

@@ -3,7 +3,8 @@
  */
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import type { CompositeAlarm, MetricAlarm } from '@aws-sdk/client-cloudwatch';
-import { TrafficTargetError, retry } from '@slipway/core';
+import { TrafficTargetError } from '@slipway/core';
+import { retriedCalls, sdkClientConfig } from '../sdk-client.js';
 import type { AlarmStatus, AlarmsApi, AlarmsApiOptions } from './alarms.js';
 
 /** DescribeAlarms takes at most 100 names a call. */
@@ -11,20 +12,9 @@ const NAMES_PER_CALL = 100;
 
 /** Builds the SDK-backed {@link AlarmsApi}. */
 export function createSdkAlarmsApi(options: AlarmsApiOptions): AlarmsApi {
-  const client = new CloudWatchClient({
-    ...(options.region === undefined ? {} : { region: options.region }),
-    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    maxAttempts: 1,
-    requestHandler: { requestTimeout: options.requestTimeoutMs ?? 30_000, throwOnRequestTimeout: true },
-  });
-  const call = <T>(send: () => Promise<T>): Promise<T> =>
-    retry(() => send(), {
-      ...options.retry,
-      onRetry: (error, attempt, delayMs) => {
-        options.retry?.onRetry?.(error, attempt, delayMs);
-        options.onRetry?.('DescribeAlarms', error, attempt, delayMs);
-      },
-    });
+  const client = new CloudWatchClient(sdkClientConfig(options));
+  const retried = retriedCalls(options);
+  const call = <T>(send: () => Promise<T>): Promise<T> => retried('DescribeAlarms', send);
 
   return {
     async describe(names) {

@@ -2,7 +2,7 @@
  * CloudWatch alarms as health gates: their state now, read with DescribeAlarms. `@aws-sdk/client-cloudwatch` is
  * loaded only when {@link loadAlarmsApi} is awaited.
  */
-import type { RetryOptions } from '@slipway/core';
+import type { AwsClientOptions } from '../sdk-client.js';
 
 /** The state of one alarm. */
 export interface AlarmStatus {
@@ -26,18 +26,7 @@ export interface AlarmsApi {
 }
 
 /** How {@link loadAlarmsApi} builds its client. */
-export interface AlarmsApiOptions {
-  /** Region; by default the SDK's own resolution (AWS_REGION and the shared config). */
-  region?: string | undefined;
-  /** Endpoint; by default the SDK's (`AWS_ENDPOINT_URL_CLOUDWATCH`, `AWS_ENDPOINT_URL`, AWS). */
-  endpoint?: string | undefined;
-  /** Retry policy of every call (core's defaults otherwise). */
-  retry?: RetryOptions;
-  /** Told of each retried call. */
-  onRetry?: (operation: string, error: unknown, attempt: number, delayMs: number) => void;
-  /** Per-request timeout in ms (default 30 s). */
-  requestTimeoutMs?: number;
-}
+export type AlarmsApiOptions = AwsClientOptions;
 
 /**
  * Loads `@aws-sdk/client-cloudwatch` and returns an {@link AlarmsApi} on it, with `maxAttempts: 1` so that core's

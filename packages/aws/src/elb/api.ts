@@ -5,7 +5,7 @@
  * HTTP against a stand-in.
  */
 import type { Action, Listener, Rule, TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { RetryOptions } from '@slipway/core';
+import type { AwsClientOptions } from '../sdk-client.js';
 
 /**
  * The ELBv2 operations used by traffic-split, each retried on throttling, 5xx and dropped connections. Lookups
@@ -27,18 +27,7 @@ export interface ElbApi {
 }
 
 /** How {@link loadElbApi} builds its client. */
-export interface ElbApiOptions {
-  /** Region; by default the SDK's own resolution (AWS_REGION and the shared config). */
-  region?: string | undefined;
-  /** Endpoint; by default the SDK's (`AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2`, `AWS_ENDPOINT_URL`, AWS). */
-  endpoint?: string | undefined;
-  /** Retry policy of every call (core's defaults otherwise). */
-  retry?: RetryOptions;
-  /** Told of each retried call, e.g. to log "ModifyRule throttled, retrying in 400 ms". */
-  onRetry?: (operation: string, error: unknown, attempt: number, delayMs: number) => void;
-  /** Per-request timeout in ms (default 30 s), after which a hung call is abandoned and retried. */
-  requestTimeoutMs?: number;
-}
+export type ElbApiOptions = AwsClientOptions;
 
 /**
  * Loads `@aws-sdk/client-elastic-load-balancing-v2` and returns an {@link ElbApi} on it. The client uses

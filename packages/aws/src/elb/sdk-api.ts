@@ -10,7 +10,7 @@ import {
   ModifyListenerCommand,
   ModifyRuleCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { retry } from '@slipway/core';
+import { retriedCalls, sdkClientConfig } from '../sdk-client.js';
 import type { ElbApi, ElbApiOptions } from './api.js';
 
 /** Target group ARNs are `arn:<partition>:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>`. */
@@ -18,20 +18,8 @@ const TARGET_GROUP_ARN = /^arn:[^:]+:elasticloadbalancing:[^:]*:\d*:targetgroup\
 
 /** Builds the SDK-backed {@link ElbApi}. */
 export function createSdkElbApi(options: ElbApiOptions): ElbApi {
-  const client = new ElasticLoadBalancingV2Client({
-    ...(options.region === undefined ? {} : { region: options.region }),
-    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    maxAttempts: 1,
-    requestHandler: { requestTimeout: options.requestTimeoutMs ?? 30_000, throwOnRequestTimeout: true },
-  });
-  const call = <T>(operation: string, send: () => Promise<T>): Promise<T> =>
-    retry(() => send(), {
-      ...options.retry,
-      onRetry: (error, attempt, delayMs) => {
-        options.retry?.onRetry?.(error, attempt, delayMs);
-        options.onRetry?.(operation, error, attempt, delayMs);
-      },
-    });
+  const client = new ElasticLoadBalancingV2Client(sdkClientConfig(options));
+  const call = retriedCalls(options);
   /** Undefined for ELB's "not found" answer to a lookup. */
   const unlessNotFound = async <T>(name: string, lookup: () => Promise<T>): Promise<T | undefined> => {
     try {

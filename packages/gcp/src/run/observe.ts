@@ -5,6 +5,7 @@
  */
 import type { RolloutObserver, RolloutSnapshot } from '@slipway/core';
 import type { OperationState, RunApi } from './client.js';
+import type { RunApiError } from './errors.js';
 import { shortRevision } from './traffic.js';
 import type { Condition, Execution, Revision, Service } from './types.js';
 
@@ -139,8 +140,11 @@ export class ServiceRolloutObserver implements RolloutObserver {
   }
 }
 
-/** Watches a long-running operation (a job created or updated) until it is done. */
+/** Watches a long-running operation (a job created or updated, a traffic change) until it is done. */
 export class OperationObserver implements RolloutObserver {
+  /** The operation's error, once it has failed. */
+  error: RunApiError | undefined;
+
   constructor(
     private readonly api: RunApi,
     private readonly operation: string,
@@ -149,6 +153,7 @@ export class OperationObserver implements RolloutObserver {
 
   async observe(): Promise<RolloutSnapshot> {
     const op = await this.api.getOperation(this.operation);
+    this.error = op.error;
     if (!op.done) return snapshot(`${this.what}: in progress`, 'progress');
     if (op.error !== undefined) return snapshot(`${this.what}: failed`, 'failed', [op.error.detail]);
     return snapshot(`${this.what}: done`, 'done');

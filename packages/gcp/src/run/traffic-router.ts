@@ -10,12 +10,11 @@
  * read just before, and is read again and retried once when someone else changed the service meanwhile.
  */
 import { TrafficTargetError, assertWeights, pollRollout } from '@slipway/core';
-import type { RolloutObserver, RolloutSnapshot, RouteState, TrafficRouter, Weights } from '@slipway/core';
+import type { RouteState, TrafficRouter, Weights } from '@slipway/core';
 import type { OperationStart, RunApi } from './client.js';
 import { isConflict } from './errors.js';
-import type { RunApiError } from './errors.js';
 import { settableService } from './normalize.js';
-import { conditionOf } from './observe.js';
+import { OperationObserver, conditionOf } from './observe.js';
 import { shortRevision } from './traffic.js';
 import { LATEST, REVISION } from './types.js';
 import type { Service, TrafficTarget } from './types.js';
@@ -139,30 +138,6 @@ export function tagTraffic(live: Pick<Service, 'traffic'>, candidate: string, ta
   return targets;
 }
 
-/** Polls a long-running operation, keeping its error. */
-class TrafficOperationObserver implements RolloutObserver {
-  error: RunApiError | undefined;
-
-  constructor(
-    private readonly api: RunApi,
-    private readonly operation: string,
-    private readonly what: string,
-  ) {}
-
-  async observe(): Promise<RolloutSnapshot> {
-    const op = await this.api.getOperation(this.operation);
-    this.error = op.error;
-    const outcome = !op.done ? 'in progress' : op.error ? 'failed' : 'done';
-    return {
-      done: op.done && op.error === undefined,
-      failed: op.done && op.error !== undefined,
-      summary: `${this.what}: ${outcome}`,
-      reasons: op.error ? [op.error.detail] : [],
-      events: [],
-    };
-  }
-}
-
 /**
  * A {@link TrafficRouter} over one Cloud Run service: platform `cloudrun`, any whole percentage. `api` is
  * Slipway's Cloud Run client, which retries throttling and 5xx itself.
@@ -238,7 +213,7 @@ export function createCloudRunRouter(api: RunApi, opts: CloudRunRouterOptions): 
       await opts.waitOperation(op.name);
       return;
     }
-    const observer = new TrafficOperationObserver(api, op.name, what);
+    const observer = new OperationObserver(api, op.name, what);
     let previous: string | undefined;
     const last = await pollRollout(observer, {
       timeoutMs: opts.timeoutMs ?? 300_000,
