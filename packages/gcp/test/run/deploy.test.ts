@@ -1,19 +1,18 @@
 // The package's deploy flows with the real @google-cloud/run clients (REST) against the Cloud Run stand-in.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { OAuth2Client } from 'google-auth-library';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import {
   CLOUD_RUN_OPERATIONS,
   CONTAINER_FAILED_MESSAGE,
   CloudRunStandIn,
 } from '../../../../test/stand-ins/cloud-run.js';
 import { Clock } from '../../../../test/stand-ins/clock.js';
+import { useStandInApi } from './stand-in-api.js';
 import {
   JobFailedError,
   LATEST,
   RolloutFailedError,
   applyJobPlan,
   applyServicePlan,
-  createRunApi,
   planJobDeploy,
   planServiceDeploy,
   validateServicePlan,
@@ -32,31 +31,13 @@ const run = new CloudRunStandIn({
   executionDurationMs: 5_000,
   autoAdvanceMs: 1_000,
 });
+const standIn = useStandInApi(run);
+const { lines } = standIn;
 let api: RunApi;
-const lines: string[] = [];
+beforeAll(() => {
+  api = standIn.api();
+});
 const hooks: DeployHooks = { log: (l) => lines.push(l), pollIntervalMs: 5, timeoutMs: 10_000 };
-
-beforeAll(async () => {
-  await run.start();
-  const authClient = new OAuth2Client();
-  authClient.setCredentials({ access_token: 'token', expiry_date: Date.now() + 3_600_000 });
-  const url = new URL(run.url);
-  api = createRunApi({
-    authClient,
-    endpoint: { apiEndpoint: url.hostname, port: Number(url.port), protocol: 'http' },
-    retry: { baseDelayMs: 1, maxDelayMs: 5 },
-    onRetry: (call, _e, attempt) => lines.push(`retry ${attempt}: ${call}`),
-  });
-});
-afterAll(async () => {
-  await api.close();
-  await run.stop();
-});
-afterEach(() => {
-  run.clearFaults();
-  run.clearJournal();
-  lines.length = 0;
-});
 
 function settings(over: Partial<ServiceSettings> = {}): ServiceSettings {
   return {

@@ -1,6 +1,5 @@
 // The Cloud Run traffic router with the real @google-cloud/run clients (REST) against the Cloud Run stand-in.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { OAuth2Client } from 'google-auth-library';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { TrafficTargetError } from '@slipway/core';
 import type { RouteState } from '@slipway/core';
 import {
@@ -10,13 +9,8 @@ import {
 } from '../../../../test/stand-ins/cloud-run.js';
 import type { JsonObject } from '../../../../test/stand-ins/cloud-run.js';
 import { Clock } from '../../../../test/stand-ins/clock.js';
-import {
-  createCloudRunRouter,
-  createRunApi,
-  settableService,
-  splitTraffic,
-  tagTraffic,
-} from '../../src/run/index.js';
+import { useStandInApi } from './stand-in-api.js';
+import { createCloudRunRouter, settableService, splitTraffic, tagTraffic } from '../../src/run/index.js';
 import type { CloudRunRouterOptions, RunApi, Service, TrafficTarget } from '../../src/run/index.js';
 
 const READY_AFTER_MS = 3_000;
@@ -24,29 +18,11 @@ const run = new CloudRunStandIn({
   clock: new Clock(Date.parse('2025-01-01T00:00:00Z')),
   readyAfterMs: READY_AFTER_MS,
 });
+const standIn = useStandInApi(run);
+const { lines } = standIn;
 let api: RunApi;
-const lines: string[] = [];
-
-beforeAll(async () => {
-  await run.start();
-  const authClient = new OAuth2Client();
-  authClient.setCredentials({ access_token: 'token', expiry_date: Date.now() + 3_600_000 });
-  const url = new URL(run.url);
-  api = createRunApi({
-    authClient,
-    endpoint: { apiEndpoint: url.hostname, port: Number(url.port), protocol: 'http' },
-    retry: { baseDelayMs: 1, maxDelayMs: 5 },
-    onRetry: (call, _e, attempt) => lines.push(`retry ${attempt}: ${call}`),
-  });
-});
-afterAll(async () => {
-  await api.close();
-  await run.stop();
-});
-afterEach(() => {
-  run.clearFaults();
-  run.clearJournal();
-  lines.length = 0;
+beforeAll(() => {
+  api = standIn.api();
 });
 
 let serial = 0;
