@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { REPO_ROOT } from '../harness/action-manifest.js';
-import { runAction } from '../harness/run-action.js';
+import { errorMessages, runAction } from '../harness/run-action.js';
 import type { ActionRun, RunActionOptions } from '../harness/run-action.js';
 import { CandidateApp } from '../stand-ins/candidate-app.js';
 import { CLOUD_RUN_OPERATIONS, CloudRunStandIn } from '../stand-ins/cloud-run.js';
@@ -53,11 +53,6 @@ const common = {
   region: 'us-central1',
   'api-endpoint': '',
 };
-
-/** The error annotations of a run (decoded). */
-function errorsOf(result: ActionRun): string[] {
-  return result.annotations.filter((a) => a.level === 'error').map((a) => a.message);
-}
 
 function fail(result: ActionRun): never {
   throw new Error(`the action failed:\n${result.log}\n${result.post?.log ?? ''}`);
@@ -173,7 +168,7 @@ describe('traffic-split on Cloud Run', () => {
       const mark = run.journal.length;
       const result = await split({ service: 'web-failing', candidate: svc.candidate, steps: '5,25,50' });
       expect(result.exitCode).toBe(1);
-      const errors = errorsOf(result);
+      const errors = errorMessages(result);
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatch(
         /gate http-probe failed at 25 %: GET http:\/\/127\.0\.0\.1:\d+\/healthz: success 0\.0 % < 99 % .*10× HTTP 503.*; traffic is back on web-failing-/,
@@ -312,7 +307,7 @@ describe('faults', () => {
       }, {});
       const result = await split({ service: 'web-api-error', candidate: svc.candidate, steps: '10,50' });
       expect(result.exitCode).toBe(1);
-      expect(errorsOf(result).join('\n')).toMatch(
+      expect(errorMessages(result).join('\n')).toMatch(
         /Permission 'run\.services\.update' denied.*; traffic is back on web-api-error-/,
       );
       expect(served(svc.full)).toEqual({ [svc.stable]: 100 });
@@ -327,7 +322,7 @@ describe('faults', () => {
       const mark = run.journal.length;
       const result = await split({ service: 'web-missing', candidate: 'web-missing-00009-zzz' });
       expect(result.exitCode).toBe(1);
-      const errors = errorsOf(result);
+      const errors = errorMessages(result);
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatch(/candidate.*web-missing-00009-zzz/);
       expect(writtenWeights(svc.full, svc.candidate, mark)).toEqual([]);
@@ -347,7 +342,7 @@ describe('faults', () => {
       const mark = run.journal.length;
       const result = await split({ service: 'web-canary', candidate: 'web-canary-00002-x', ...over });
       expect(result.exitCode).toBe(1);
-      const errors = errorsOf(result);
+      const errors = errorMessages(result);
       expect(errors).toHaveLength(1);
       expect(errors[0]).toContain(message);
       expect(run.journal.length).toBe(mark);

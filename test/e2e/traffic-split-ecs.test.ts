@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../harness/action-manifest.js';
-import { runAction } from '../harness/run-action.js';
+import { errorMessages, runAction } from '../harness/run-action.js';
 import type { ActionRun, RunActionOptions } from '../harness/run-action.js';
 import { CandidateApp } from '../stand-ins/candidate-app.js';
 import { CloudWatchStandIn } from '../stand-ins/cloudwatch.js';
@@ -107,11 +107,6 @@ function split(inputs: Record<string, string>, opts: Partial<RunActionOptions> =
   });
 }
 
-/** The error annotations of a run (decoded). */
-function errorsOf(result: ActionRun): string[] {
-  return result.annotations.filter((a) => a.level === 'error').map((a) => a.message);
-}
-
 function fail(result: ActionRun): never {
   throw new Error(`the action failed:\n${result.log}\n${result.post?.log ?? ''}`);
 }
@@ -181,7 +176,7 @@ describe('traffic-split on ECS behind an ALB', () => {
       });
       stop();
       expect(result.exitCode).toBe(1);
-      const errors = errorsOf(result);
+      const errors = errorMessages(result);
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatch(
         /gate cloudwatch-alarms failed at 25 %: in ALARM: alarmed-5xx \(Threshold Crossed: .*\); traffic is back on arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup\/alarmed-blue\//,
@@ -304,7 +299,7 @@ describe('faults', () => {
       });
       stop();
       expect(result.exitCode).toBe(1);
-      expect(errorsOf(result).join('\n')).toMatch(
+      expect(errorMessages(result).join('\n')).toMatch(
         /not authorized to perform: elasticloadbalancing:ModifyListener.*; traffic is back on arn:aws:elasticloadbalancing/,
       );
       expect(percent(lb.listener)).toEqual({ [lb.blue]: 100 });
@@ -319,7 +314,7 @@ describe('faults', () => {
       const mark = elb.weightChanges().length;
       const result = await split({ 'listener-arn': lb.listener, candidate: 'missing-purple' });
       expect(result.exitCode).toBe(1);
-      const errors = errorsOf(result);
+      const errors = errorMessages(result);
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatch(/candidate.*missing-purple/);
       expect(elb.weightChanges().length).toBe(mark);
@@ -338,7 +333,7 @@ describe('faults', () => {
         steps: '50,25',
       });
       expect(result.exitCode).toBe(1);
-      const errors = errorsOf(result);
+      const errors = errorMessages(result);
       expect(errors).toEqual([
         expect.stringContaining('input `steps`: must be ascending: 25 comes after 50'),
       ]);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../harness/action-manifest.js';
-import { runAction } from '../harness/run-action.js';
+import { errorMessages, runAction } from '../harness/run-action.js';
 import type { ActionRun, RunActionOptions } from '../harness/run-action.js';
 import { CandidateApp } from '../stand-ins/candidate-app.js';
 import { KubeStandIn } from '../stand-ins/kube.js';
@@ -121,11 +121,6 @@ function split(
   });
 }
 
-/** The error annotations of a run (decoded). */
-function errorsOf(result: ActionRun): string[] {
-  return result.annotations.filter((a) => a.level === 'error').map((a) => a.message);
-}
-
 function fail(result: ActionRun): never {
   throw new Error(`the action failed:\n${result.log}\n${result.post?.log ?? ''}`);
 }
@@ -162,7 +157,7 @@ describe('HTTPRoute weights', () => {
       const mark = kube.journal.length;
       const result = await split('failing', { steps: '5,25,50' });
       expect(result.exitCode).toBe(1);
-      const errors = errorsOf(result);
+      const errors = errorMessages(result);
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatch(
         /gate http-probe failed at 25 %: GET http:\/\/127\.0\.0\.1:\d+\/healthz: success 50\.0 % < 99 % .*5× HTTP 503.*; traffic is back on web-blue/,
@@ -243,7 +238,7 @@ describe('HTTPRoute weights', () => {
       }, {});
       const result = await split('broken', { steps: '10,50' });
       expect(result.exitCode).toBe(1);
-      expect(errorsOf(result).join('\n')).toMatch(/.*; traffic is back on web-blue/);
+      expect(errorMessages(result).join('\n')).toMatch(/.*; traffic is back on web-blue/);
       expect(weights('broken')).toEqual({ 'web-blue': 100 });
     },
     TIMEOUT,
@@ -256,7 +251,7 @@ describe('HTTPRoute weights', () => {
       const mark = kube.journal.length;
       const result = await split('missing', { candidate: 'web-purple' });
       expect(result.exitCode).toBe(1);
-      const errors = errorsOf(result);
+      const errors = errorMessages(result);
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatch(/candidate.*web-purple/);
       expect(patchedGreen('missing', mark)).toEqual([]);
@@ -320,7 +315,7 @@ describe('Service selector (blue/green)', () => {
         candidate: 'slot=green',
       });
       expect(result.exitCode).toBe(1);
-      expect(errorsOf(result).join('\n')).toMatch(
+      expect(errorMessages(result).join('\n')).toMatch(
         /gate http-probe failed at 100 %.*traffic is back on slot=blue/,
       );
       expect(

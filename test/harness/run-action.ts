@@ -108,6 +108,13 @@ export function inputEnvName(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 }
 
+/** The messages of a run's error annotations (decoded), main's and then the post step's. */
+export function errorMessages(run: ActionRun): string[] {
+  return [...run.annotations, ...(run.post?.annotations ?? [])]
+    .filter((a) => a.level === 'error')
+    .map((a) => a.message);
+}
+
 /** The runner's environment variable name for a saved state entry in the post step. */
 export function stateEnvName(name: string): string {
   return `STATE_${name}`;
