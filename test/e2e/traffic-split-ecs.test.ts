@@ -172,7 +172,7 @@ describe('traffic-split on ECS behind an ALB', () => {
         candidate: 'alarmed-green',
         steps: '5,25,50',
         alarms: 'alarmed-5xx',
-        interval: '300ms',
+        interval: '1s', // margin for the 10 ms poller that flips the fault, on a loaded machine
       });
       stop();
       expect(result.exitCode).toBe(1);
@@ -295,7 +295,7 @@ describe('faults', () => {
         'listener-arn': lb.listener,
         candidate: 'broken-green',
         steps: '10,50',
-        interval: '300ms',
+        interval: '1s', // margin for the 10 ms poller that flips the fault, on a loaded machine
       });
       stop();
       expect(result.exitCode).toBe(1);
