@@ -24,7 +24,7 @@ export interface Deps {
   inputs?: Parameters<typeof readInputs>[0];
   env: Record<string, string | undefined>;
   router(inputs: Inputs): Promise<{ router: TrafficRouter; label: string }>;
-  alarms(inputs: Inputs): Promise<AlarmSource>;
+  alarms(inputs: Inputs): Promise<AlarmSource & { close?(): void }>;
   runCommand: CommandRunner;
   fetch: typeof fetch;
   now(): number;
@@ -77,11 +77,12 @@ export function defaultDeps(): Deps {
 }
 
 /** The gates; alarms are looked up once first, so that a name that does not exist fails before traffic moves. */
-async function gatesOf(inputs: Inputs, deps: Deps): Promise<Gate[]> {
+async function gatesOf(inputs: Inputs, deps: Deps, closers: Array<() => void>): Promise<Gate[]> {
   const gates: Gate[] = [];
   if (inputs.probe !== undefined) gates.push(new HttpProbeGate(inputs.probe, deps.fetch));
   if (inputs.alarms.length > 0) {
     const alarms = await deps.alarms(inputs);
+    if (alarms.close !== undefined) closers.push(() => alarms.close?.());
     const states = await alarms.describe(inputs.alarms);
     log.info(`CloudWatch alarms: ${states.map((a) => `${a.name} ${a.state}`).join(', ')}`);
     gates.push(new AlarmGate(inputs.alarms, alarms));
@@ -101,8 +102,9 @@ export async function main(deps: Deps = defaultDeps()): Promise<void> {
     controller.abort(new Error(signal));
   });
   let outcome: ReleaseOutcome | undefined;
+  const closers: Array<() => void> = [];
   try {
-    const gates = await gatesOf(inputs, deps);
+    const gates = await gatesOf(inputs, deps, closers);
     const releaseDeps: ReleaseDeps = {
       now: deps.now,
       sleep: deps.sleep,
@@ -133,6 +135,7 @@ export async function main(deps: Deps = defaultDeps()): Promise<void> {
       writeOutputs(outcome);
       deps.appendSummary(summaryOf(inputs, outcome, label));
     }
+    for (const close of closers) close();
     await router.close?.();
   }
 }
