@@ -4,6 +4,8 @@
 // The gates probe a candidate app the test can make fail at a given weight. Every PATCH of the HTTPRoute in the
 // stand-in's journal is checked to give weights that sum to 100 %.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../harness/action-manifest.js';
 import { errorMessages, runAction } from '../harness/run-action.js';
@@ -259,6 +261,29 @@ describe('HTTPRoute weights', () => {
     TIMEOUT,
   );
 });
+
+it(
+  'reads the cluster from the file KUBECONFIG names, as deploy-eks and deploy-gke write it',
+  async () => {
+    app.heal();
+    seedRoute('fromfile');
+    const dir = await mkdtemp(join(tmpdir(), 'traffic-split-kubeconfig-'));
+    try {
+      const file = join(dir, 'kubeconfig');
+      await writeFile(file, kubeconfig, { mode: 0o600 });
+      const result = await split(
+        'fromfile',
+        { kubeconfig: '', action: 'start', steps: '10,50' },
+        { env: { KUBECONFIG: file } },
+      );
+      if (result.exitCode !== 0) fail(result);
+      expect(weights('fromfile')).toEqual({ 'web-blue': 90, 'web-green': 10 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+  TIMEOUT,
+);
 
 describe('Service selector (blue/green)', () => {
   it(

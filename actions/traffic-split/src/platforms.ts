@@ -120,7 +120,7 @@ function readKubeconfigFile(env: Record<string, string | undefined>): string {
     throw new InputError([
       {
         input: 'kubeconfig',
-        message: `is not set and ${path} cannot be read (${describeError(error)}): give the kubeconfig, or run deploy-eks/deploy-gke with write-kubeconfig first`,
+        message: `is not set and ${path} cannot be read (${describeError(error)}): give the kubeconfig, or set KUBECONFIG to the kubeconfig-path output of deploy-eks/deploy-gke with write-kubeconfig: true`,
       },
     ]);
   }
