@@ -9,16 +9,16 @@ import {
   clientForEndpoint,
   connectWithKubeconfig,
   renderKubeconfig,
+  kubeRunContext,
   runKubeDeploy,
 } from '@slipway/kube';
-import type { KubeConnection, KubeconfigCredential } from '@slipway/kube';
+import type { KubeConnection, KubeRunContext, KubeconfigCredential } from '@slipway/kube';
 import type { Inputs } from './inputs.js';
-import type { RunContext } from './main.js';
 
 const AUTO_MODE_NOTE =
   'EKS Auto Mode picks (and bills) nodes from the pods’ requests; without them pods get no guaranteed CPU or memory and may land on nodes too small for them.';
 
-async function connect(inputs: Inputs, ctx: RunContext): Promise<KubeConnection> {
+async function connect(inputs: Inputs, ctx: KubeRunContext): Promise<KubeConnection> {
   const hooks = { onWarning: (w: string) => log.warning(`Kubernetes API: ${w}`) };
   if (inputs.kubeconfig !== undefined) return connectWithKubeconfig(inputs, ctx);
   const eks = await import('@slipway/aws/eks');
@@ -81,7 +81,8 @@ async function connect(inputs: Inputs, ctx: RunContext): Promise<KubeConnection>
 }
 
 /** Runs the deploy with valid inputs. */
-export function run(inputs: Inputs, ctx: RunContext): Promise<void> {
+export function run(inputs: Inputs, env: NodeJS.ProcessEnv): Promise<void> {
+  const ctx = kubeRunContext(env);
   return runKubeDeploy(inputs, ctx, {
     action: 'deploy-eks',
     platformName: 'EKS',

@@ -7,50 +7,16 @@ import { envInputSource, mask } from '@slipway/core';
 import type { InputSource } from '@slipway/core';
 import { readInputs } from './inputs.js';
 
-/** What the action reads from the runner besides its inputs. */
-export interface RunContext {
-  /** GITHUB_WORKSPACE: manifest paths are relative to it. */
-  workspace: string;
-  /** RUNNER_TEMP: where a kubeconfig is written. */
-  tempDir: string;
-  commit: string | undefined;
-  runUrl: string | undefined;
-  /** PATH, to find kustomize. */
-  path: string | undefined;
-  /** The default project, as google-github-actions/auth exports it. */
-  project: string | undefined;
-  /** Where the Kubernetes Engine API is: `SLIPWAY_GKE_API_ENDPOINT`, or Google's. */
-  gkeApiEndpoint: string | undefined;
-}
-
 /** Everything impure the action uses; tests replace parts of it. */
 export interface Deps {
   inputs: InputSource;
-  context(): RunContext;
-}
-
-/** The runner's context from its environment variables. */
-export function runContext(env: NodeJS.ProcessEnv = process.env): RunContext {
-  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
-  const runUrl =
-    env.GITHUB_REPOSITORY !== undefined && env.GITHUB_RUN_ID !== undefined
-      ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
-      : undefined;
-  return {
-    workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
-    tempDir: env.RUNNER_TEMP ?? env.TMPDIR ?? '/tmp',
-    commit: env.GITHUB_SHA,
-    runUrl,
-    path: env.PATH,
-    project:
-      env.GOOGLE_CLOUD_PROJECT ?? env.CLOUDSDK_CORE_PROJECT ?? env.CLOUDSDK_PROJECT ?? env.GCLOUD_PROJECT,
-    gkeApiEndpoint: env.SLIPWAY_GKE_API_ENDPOINT,
-  };
+  /** The runner's environment variables (workspace, RUNNER_TEMP, commit, run, PATH, the default project). */
+  env: NodeJS.ProcessEnv;
 }
 
 /** The real runner environment. */
 export function defaultDeps(): Deps {
-  return { inputs: envInputSource, context: () => runContext() };
+  return { inputs: envInputSource, env: process.env };
 }
 
 /** Runs the action. Throws (to `runAction`) on bad inputs or manifests, a refused apply, or a failed rollout. */
@@ -59,5 +25,5 @@ export async function main(deps: Deps = defaultDeps()): Promise<void> {
   mask(deps.inputs('kubeconfig'));
   const inputs = readInputs(deps.inputs);
   const { run } = await import('./run.js');
-  await run(inputs, deps.context());
+  await run(inputs, deps.env);
 }

@@ -9,11 +9,19 @@ import {
   clientForEndpoint,
   connectWithKubeconfig,
   renderKubeconfig,
+  kubeRunContext,
   runKubeDeploy,
 } from '@slipway/kube';
-import type { KubeConnection, KubeconfigCredential } from '@slipway/kube';
+import type { KubeConnection, KubeRunContext, KubeconfigCredential } from '@slipway/kube';
 import type { Inputs } from './inputs.js';
-import type { RunContext } from './main.js';
+
+/** The runner's context, and what google-github-actions/auth and the tests set for GKE. */
+interface RunContext extends KubeRunContext {
+  /** The default project, as google-github-actions/auth exports it. */
+  project: string | undefined;
+  /** Where the Kubernetes Engine API is: `SLIPWAY_GKE_API_ENDPOINT`, or Google's. */
+  gkeApiEndpoint: string | undefined;
+}
 
 const AUTOPILOT_NOTE =
   'GKE Autopilot sets (and bills) 500m CPU and 2 GiB memory for each container that requests nothing; set requests to pay for what the container needs.';
@@ -100,7 +108,13 @@ async function connect(inputs: Inputs, ctx: RunContext): Promise<KubeConnection>
 }
 
 /** Runs the deploy with valid inputs. */
-export function run(inputs: Inputs, ctx: RunContext): Promise<void> {
+export function run(inputs: Inputs, env: NodeJS.ProcessEnv): Promise<void> {
+  const ctx: RunContext = {
+    ...kubeRunContext(env),
+    project:
+      env.GOOGLE_CLOUD_PROJECT ?? env.CLOUDSDK_CORE_PROJECT ?? env.CLOUDSDK_PROJECT ?? env.GCLOUD_PROJECT,
+    gkeApiEndpoint: env.SLIPWAY_GKE_API_ENDPOINT,
+  };
   return runKubeDeploy(inputs, ctx, {
     action: 'deploy-gke',
     platformName: 'GKE',

@@ -52,6 +52,22 @@ export interface KubeRunContext {
   path: string | undefined;
 }
 
+/** The runner's context from its environment variables. */
+export function kubeRunContext(env: NodeJS.ProcessEnv): KubeRunContext {
+  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const runUrl =
+    env.GITHUB_REPOSITORY !== undefined && env.GITHUB_RUN_ID !== undefined
+      ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+      : undefined;
+  return {
+    workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+    tempDir: env.RUNNER_TEMP ?? env.TMPDIR ?? '/tmp',
+    commit: env.GITHUB_SHA,
+    runUrl,
+    path: env.PATH,
+  };
+}
+
 function where(location: SourceLocation | undefined): { file?: string; line?: number } {
   return location === undefined ? {} : { file: location.file, line: location.line };
 }

@@ -71,7 +71,7 @@ export { RenewingToken } from './token.js';
 export type { RenewingTokenOptions, TokenGrant, TokenProvider } from './token.js';
 export { cloneJson, describeRef, isRecord, refOf } from './types.js';
 export type { KubeObject, Manifest, ObjectMeta, ObjectRef, SourceLocation } from './types.js';
-export { connectWithKubeconfig, runKubeDeploy, runnerReporter } from './action-run.js';
+export { connectWithKubeconfig, kubeRunContext, runKubeDeploy, runnerReporter } from './action-run.js';
 export type { KubeActionFlavour, KubeConnection, KubeDeployInputs, KubeRunContext } from './action-run.js';
 export { createHttpRouteRouter, createServiceSelectorRouter, formatLabels, parseLabels } from './traffic.js';
 export type { HttpRouteRouterOptions, ServiceSelectorRouterOptions } from './traffic.js';
