@@ -7,7 +7,7 @@
 // shows up there instead of waiting on 169.254.169.254.
 // Usage: node scripts/with-node24.mjs bench/deploy-cloudrun.mjs [--n 15] [--json]
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { scenarios } from './scenarios.mjs';
-import { median } from './lib.mjs';
+import { dirBytes, median, timeToFirstCall } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'bench', '.out');
@@ -50,13 +50,9 @@ async function buildProbe(name, source) {
   return file;
 }
 
-const bytes = (dir) =>
-  readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .reduce((n, d) => n + statSync(join(d.parentPath, d.name)).size, 0);
-
-/** Runs a script until it exits (or, with `untilRequest`, until `server` sees its first request). */
+/** Runs a script until it exits (or, with `server`, until `server` sees its first request: lib's timeToFirstCall). */
 function time(argv, env, server, expectExit) {
+  if (server) return timeToFirstCall(argv, env, server, 20_000);
   return new Promise((resolvePromise, reject) => {
     const t0 = performance.now();
     const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -67,26 +63,11 @@ function time(argv, env, server, expectExit) {
       child.kill('SIGKILL');
       reject(new Error(`${argv.join(' ')} took over 20 s:\n${log.slice(-600)}`));
     }, 20_000);
-    const onRequest = (_req, res) => {
-      res.destroy();
-      finish();
-    };
-    const finish = () => {
-      const ms = performance.now() - t0;
-      clearTimeout(timer);
-      server?.off('request', onRequest);
-      child.kill('SIGKILL');
-      resolvePromise(ms);
-    };
-    if (server) server.once('request', onRequest);
     child.on('exit', (code) => {
-      if (server) {
-        clearTimeout(timer);
-        reject(new Error(`${argv.join(' ')} exited before its first cloud call:\n${log.slice(-600)}`));
-      } else if (code !== expectExit && expectExit !== undefined) {
-        clearTimeout(timer);
+      clearTimeout(timer);
+      if (code !== expectExit && expectExit !== undefined)
         reject(new Error(`${argv.join(' ')} exited ${code}, expected ${expectExit}:\n${log.slice(-600)}`));
-      } else finish();
+      else resolvePromise(performance.now() - t0);
     });
   });
 }
@@ -157,14 +138,14 @@ async function main() {
       name,
       argv: [node, file],
       env: { ...baseEnv, BENCH_ENDPOINT: endpoint },
-      size: bytes(dirname(file)),
+      size: dirBytes(dirname(file)),
       server: name === "slipway's client: first call" ? cloud : undefined,
     })),
     {
       name: 'deploy-cloudrun: bad input',
       argv: [node, dist],
       env: baseEnv,
-      size: bytes(dirname(dist)),
+      size: dirBytes(dirname(dist)),
       exit: 1,
     },
     { name: 'deploy-cloudrun: first cloud call', argv: [node, dist], env: scenarioEnv, server: cloud },

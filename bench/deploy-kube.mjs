@@ -9,7 +9,7 @@
 // Usage: node scripts/with-node24.mjs bench/deploy-kube.mjs [--n 10]
 // The stand-ins are TypeScript; a small loader (swc, as the tests use) runs them in this process.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -23,14 +23,10 @@ const require = createRequire(join(root, 'package.json'));
 const args = process.argv.slice(2);
 const N = Number(args.includes('--n') ? args[args.indexOf('--n') + 1] : 10);
 
-import { median, registerTypeScript, timeToFirstCall } from './lib.mjs';
+import { dirBytes, median, registerTypeScript, timeToFirstCall } from './lib.mjs';
 
 registerTypeScript(root);
 
-const dirBytes = (dir) =>
-  readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .reduce((n, d) => n + statSync(join(d.parentPath, d.name)).size, 0);
 const mb = (bytes) => (bytes / 1e6).toFixed(2);
 
 /** A naive ncc bundle of `source` (cached under bench/.out); its size in bytes. */
