@@ -119,7 +119,8 @@ export function sameSpec(a: unknown, b: unknown): boolean {
   return canonicalJson(prune(a)) === canonicalJson(prune(b));
 }
 
-const SERVICE_OUTPUT_ONLY = [
+/** Output-only fields that services and jobs share (the v2 API's common resource fields). */
+const COMMON_OUTPUT_ONLY = [
   'uid',
   'generation',
   'createTime',
@@ -131,34 +132,25 @@ const SERVICE_OUTPUT_ONLY = [
   'observedGeneration',
   'terminalCondition',
   'conditions',
+  'reconciling',
+  'satisfiesPzs',
+  'etag',
+];
+
+const SERVICE_OUTPUT_ONLY = [
+  ...COMMON_OUTPUT_ONLY,
   'latestReadyRevision',
   'latestCreatedRevision',
   'trafficStatuses',
   'uri',
   'urls',
-  'satisfiesPzs',
-  'reconciling',
-  'etag',
   'buildConfig',
 ];
 
 const JOB_OUTPUT_ONLY = [
-  'uid',
-  'generation',
-  'createTime',
-  'updateTime',
-  'deleteTime',
-  'expireTime',
-  'creator',
-  'lastModifier',
-  'observedGeneration',
-  'terminalCondition',
-  'conditions',
+  ...COMMON_OUTPUT_ONLY,
   'executionCount',
   'latestCreatedExecution',
-  'reconciling',
-  'satisfiesPzs',
-  'etag',
   'startExecutionToken',
   'runExecutionToken',
 ];
