@@ -3,14 +3,14 @@
  * wait for the job to be ready, then optionally start an execution with overrides and follow it to the end,
  * collecting the failed tasks' messages.
  */
-import { TimeoutError, describeError, pollRollout } from '@slipway/core';
+import { TimeoutError, pollRollout } from '@slipway/core';
 import type { OperationStart, RunApi } from './client.js';
 import { isAlreadyExists, isConflict } from './errors.js';
 import { executionConsoleUrl, jobConsoleUrl } from './links.js';
 import { ExecutionObserver, OperationObserver, conditionOf, taskCounts } from './observe.js';
 import { jobName, planJob } from './plan.js';
 import type { JobDeployRequest, JobPlan } from './plan.js';
-import { progress } from './deploy-service.js';
+import { pollSettings } from './deploy-service.js';
 import type { DeployHooks } from './deploy-service.js';
 import type { Task } from './types.js';
 
@@ -89,15 +89,7 @@ async function wait(
   label: string,
 ) {
   try {
-    return await pollRollout(observer, {
-      timeoutMs: hooks.timeoutMs,
-      initialIntervalMs: hooks.pollIntervalMs,
-      maxIntervalMs: Math.max(hooks.pollIntervalMs, 10_000),
-      sleep: hooks.sleep,
-      now: hooks.now,
-      onSnapshot: progress(hooks),
-      onError: (e) => hooks.log(`${label}could not read ${what} (will retry): ${describeError(e)}`),
-    });
+    return await pollRollout(observer, pollSettings(hooks, label, what));
   } catch (e) {
     if (e instanceof TimeoutError)
       throw new JobFailedError(label.replace(/: $/, ''), `${what}: ${e.message}`);

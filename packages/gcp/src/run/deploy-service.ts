@@ -160,15 +160,7 @@ export async function applyServicePlan(
   });
   let last: RolloutSnapshot;
   try {
-    last = await pollRollout(observer, {
-      timeoutMs: hooks.timeoutMs,
-      initialIntervalMs: hooks.pollIntervalMs,
-      maxIntervalMs: Math.max(hooks.pollIntervalMs, 10_000),
-      sleep: hooks.sleep,
-      now: hooks.now,
-      onSnapshot: progress(hooks),
-      onError: (e) => hooks.log(`${label}could not read the rollout (will retry): ${describeError(e)}`),
-    });
+    last = await pollRollout(observer, pollSettings(hooks, label, 'the rollout'));
   } catch (e) {
     if (!(e instanceof TimeoutError)) throw e;
     const revision = shortRevision(observer.revisionName);
@@ -270,6 +262,19 @@ export function progress(hooks: Pick<DeployHooks, 'log'>): (s: RolloutSnapshot) 
     for (const event of s.events) hooks.log(event);
     if (s.summary !== previous) hooks.log(s.summary);
     previous = s.summary;
+  };
+}
+
+/** How a deploy polls: the hooks' interval, deadline and clock; progress logged; read errors logged and retried. */
+export function pollSettings(hooks: DeployHooks, label: string, what: string) {
+  return {
+    timeoutMs: hooks.timeoutMs,
+    initialIntervalMs: hooks.pollIntervalMs,
+    maxIntervalMs: Math.max(hooks.pollIntervalMs, 10_000),
+    sleep: hooks.sleep,
+    now: hooks.now,
+    onSnapshot: progress(hooks),
+    onError: (e: unknown) => hooks.log(`${label}could not read ${what} (will retry): ${describeError(e)}`),
   };
 }
 
