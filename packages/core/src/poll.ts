@@ -47,8 +47,13 @@ export interface PollOptions {
   maxIntervalMs?: number;
   /** Growth of the interval while the summary stays the same. Default 1.5. */
   backoff?: number;
-  /** Each snapshot observed. By default the summary is logged when it changes, and every event. */
+  /** Each snapshot observed. By default every event and each new summary go to `onProgress`. */
   onSnapshot?: (s: RolloutSnapshot) => void;
+  /**
+   * Where the default `onSnapshot` sends each event and each summary that differs from the last one (the log by
+   * default): `kind` tells them apart.
+   */
+  onProgress?: (line: string, kind: 'event' | 'summary') => void;
   /** Each retryable error from `observe()`. By default logged as information. */
   onError?: (e: unknown) => void;
   sleep?: (ms: number) => Promise<void>;
@@ -73,7 +78,7 @@ export async function pollRollout(observer: RolloutObserver, opts: PollOptions):
   const initial = opts.initialIntervalMs ?? 2000;
   const maxInterval = opts.maxIntervalMs ?? 15_000;
   const backoff = opts.backoff ?? 1.5;
-  const onSnapshot = opts.onSnapshot ?? progressLogger();
+  const onSnapshot = opts.onSnapshot ?? progressReporter(opts.onProgress ?? ((line) => log.info(line)));
   const onError =
     opts.onError ??
     ((e: unknown) => log.info(`Could not observe the rollout (will retry): ${describeError(e)}`));
@@ -110,11 +115,11 @@ export async function pollRollout(observer: RolloutObserver, opts: PollOptions):
   }
 }
 
-function progressLogger(): (s: RolloutSnapshot) => void {
+function progressReporter(report: NonNullable<PollOptions['onProgress']>): (s: RolloutSnapshot) => void {
   let previous: string | undefined;
   return (s) => {
-    for (const event of s.events) log.info(event);
-    if (s.summary !== previous) log.info(s.summary);
+    for (const event of s.events) report(event, 'event');
+    if (s.summary !== previous) report(s.summary, 'summary');
     previous = s.summary;
   };
 }

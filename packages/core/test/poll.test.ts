@@ -62,6 +62,29 @@ describe('pollRollout', () => {
     expect(c.state.sleeps).toEqual([]);
   });
 
+  it('sends every event and each new summary to onProgress, telling them apart', async () => {
+    const c = clock();
+    const lines: string[] = [];
+    const steps = [
+      snap('1/3', { events: ['pulled image'] }),
+      snap('1/3'),
+      snap('2/3', { events: ['started task a', 'started task b'] }),
+      snap('3/3', { done: true }),
+    ];
+    await pollRollout(
+      scripted(steps),
+      options(c, { onSnapshot: undefined, onProgress: (line, kind) => lines.push(`${kind}: ${line}`) }),
+    );
+    expect(lines).toEqual([
+      'event: pulled image',
+      'summary: 1/3',
+      'event: started task a',
+      'event: started task b',
+      'summary: 2/3',
+      'summary: 3/3',
+    ]);
+  });
+
   it('returns a failed snapshot instead of throwing', async () => {
     const c = clock();
     const failed = snap('circuit breaker tripped', { failed: true, reasons: ['essential container exited'] });

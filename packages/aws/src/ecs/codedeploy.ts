@@ -128,15 +128,13 @@ export async function waitForCodeDeploy(
   },
 ): Promise<{ observer: CodeDeployObserver; snapshot: RolloutSnapshot }> {
   const observer = new CodeDeployObserver(api, deploymentId);
-  let previous: string | undefined;
   try {
     const snapshot = await pollRollout(observer, {
       timeoutMs: options.timeoutMs,
       initialIntervalMs: Math.min(2000, options.pollIntervalMs),
       maxIntervalMs: options.pollIntervalMs,
-      onSnapshot: (s) => {
-        if (s.summary !== previous) options.onProgress?.(s.summary);
-        previous = s.summary;
+      onProgress: (line, kind) => {
+        if (kind === 'summary') options.onProgress?.(line);
       },
       ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
       ...(options.now === undefined ? {} : { now: options.now }),

@@ -175,18 +175,13 @@ export async function waitForDeployment(
   options: WaitOptions,
 ): Promise<EcsDeploymentObserver> {
   const observer = new EcsDeploymentObserver(api, watch);
-  let previous: string | undefined;
   try {
     await pollRollout(observer, {
       timeoutMs: options.timeoutMs,
       initialIntervalMs: Math.min(2000, options.pollIntervalMs),
       maxIntervalMs: options.pollIntervalMs,
       backoff: 1.5,
-      onSnapshot: (snapshot) => {
-        for (const event of snapshot.events) options.onEvent?.(event);
-        if (snapshot.summary !== previous) options.onProgress?.(snapshot.summary);
-        previous = snapshot.summary;
-      },
+      onProgress: (line, kind) => (kind === 'event' ? options.onEvent?.(line) : options.onProgress?.(line)),
       ...(options.onError === undefined ? {} : { onError: options.onError }),
       ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
       ...(options.now === undefined ? {} : { now: options.now }),

@@ -114,15 +114,13 @@ export async function waitForTask(
   },
 ): Promise<OneOffTaskResult> {
   const observer = new TaskObserver(api, options.cluster, options.taskArn);
-  let previous: string | undefined;
   try {
     await pollRollout(observer, {
       timeoutMs: options.timeoutMs,
       initialIntervalMs: Math.min(2000, options.pollIntervalMs),
       maxIntervalMs: options.pollIntervalMs,
-      onSnapshot: (s) => {
-        if (s.summary !== previous) options.onProgress?.(s.summary);
-        previous = s.summary;
+      onProgress: (line, kind) => {
+        if (kind === 'summary') options.onProgress?.(line);
       },
       ...(options.onError === undefined ? {} : { onError: options.onError }),
       ...(options.sleep === undefined ? {} : { sleep: options.sleep }),

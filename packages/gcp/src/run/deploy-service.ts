@@ -231,7 +231,7 @@ async function moveTraffic(
     maxIntervalMs: Math.max(hooks.pollIntervalMs, 10_000),
     sleep: hooks.sleep,
     now: hooks.now,
-    onSnapshot: progress(hooks),
+    onProgress: hooks.log,
   });
   if (last.failed) {
     throw new RolloutFailedError(
@@ -255,16 +255,6 @@ function logsOf(
   return observer.revision?.logUri || revisionLogsUrl(project, region, service, revision);
 }
 
-/** Logs each event, and the summary when it changes. */
-export function progress(hooks: Pick<DeployHooks, 'log'>): (s: RolloutSnapshot) => void {
-  let previous: string | undefined;
-  return (s) => {
-    for (const event of s.events) hooks.log(event);
-    if (s.summary !== previous) hooks.log(s.summary);
-    previous = s.summary;
-  };
-}
-
 /** How a deploy polls: the hooks' interval, deadline and clock; progress logged; read errors logged and retried. */
 export function pollSettings(hooks: DeployHooks, label: string, what: string) {
   return {
@@ -273,7 +263,7 @@ export function pollSettings(hooks: DeployHooks, label: string, what: string) {
     maxIntervalMs: Math.max(hooks.pollIntervalMs, 10_000),
     sleep: hooks.sleep,
     now: hooks.now,
-    onSnapshot: progress(hooks),
+    onProgress: hooks.log,
     onError: (e: unknown) => hooks.log(`${label}could not read ${what} (will retry): ${describeError(e)}`),
   };
 }

@@ -10,7 +10,6 @@ export {
   applyServicePlan,
   isRolloutFailure,
   planServiceDeploy,
-  progress,
   RolloutFailedError,
   validateServicePlan,
 } from './deploy-service.js';

@@ -214,17 +214,13 @@ export function createCloudRunRouter(api: RunApi, opts: CloudRunRouterOptions): 
       return;
     }
     const observer = new OperationObserver(api, op.name, what);
-    let previous: string | undefined;
     const last = await pollRollout(observer, {
       timeoutMs: opts.timeoutMs ?? 300_000,
       initialIntervalMs: opts.pollIntervalMs ?? 1000,
       maxIntervalMs: Math.max(opts.pollIntervalMs ?? 1000, 10_000),
       ...(opts.sleep ? { sleep: opts.sleep } : {}),
       ...(opts.now ? { now: opts.now } : {}),
-      onSnapshot: (s) => {
-        if (s.summary !== previous) log(s.summary);
-        previous = s.summary;
-      },
+      onProgress: log,
       onError: (e) => log(`${what}: could not read the operation (will retry): ${String(e)}`),
     });
     if (last.failed && observer.error !== undefined) throw observer.error;
