@@ -162,16 +162,16 @@ export type Platform =
 export interface Estimate {
   platform: Platform;
   region: string;
-  /** The shape the platform bills one replica at, after its minimums, steps and rounding. */
+  /** The shape the platform bills one replica at, after its minimums, steps and rounding. In a report: frozen, shared. */
   billedPerReplica: { vcpu: number; memoryMiB: number };
   /** Monthly cost at 730 h (steady state, `replicas.min`); `null` when a needed price is unconfirmed or the platform cannot run it. */
   monthlyUSD: number | null;
   /** Monthly cost at `replicas.max`, when it differs. */
   monthlyUSDMax: number | null;
-  /** The cost lines, e.g. "0.25 vCPU × 730 h × $0.04048". */
-  lines: string[];
+  /** The cost lines, e.g. "0.25 vCPU × 730 h × $0.04048". In a report: frozen, and shared by equal estimates. */
+  lines: readonly string[];
   /** Why this estimate is partial or not possible (unconfirmed price, invalid shape, not offered in region). */
-  warnings: string[];
+  warnings: readonly string[];
 }
 
 /** Options for one estimate run. */

@@ -23,35 +23,7 @@ import type {
 } from '../types.js';
 import { buildAssumptions } from './assumptions.js';
 import { resolveRegions, type ResolvedRegions } from './regions.js';
-
-/**
- * One copy of each distinct report text. Workloads of the same size on the same platform have the same cost lines
- * and warnings, and a report holds every one of them until it is printed: keeping one copy of each (the others
- * die young) spares the garbage collector from copying tens of thousands of equal strings, and flattens the ones
- * built by template literals. Bounded, so a report of all-different texts costs only the lookups.
- */
-type Interner = Map<string, string>;
-const INTERN_LIMIT = 16_384;
-
-function newInterner(): Interner {
-  return new Map();
-}
-
-/**
- * `texts` with each text interned, in an array of exactly its length: an array filled by `push` keeps room for
- * 16 or more items, which would stay allocated (and be copied by the garbage collector) for the report's life.
- */
-function internAll(texts: string[], interned: Interner): string[] {
-  if (texts.length === 0) return texts;
-  const out = texts.slice();
-  for (let i = 0; i < out.length; i++) {
-    const text = out[i] as string;
-    const known = interned.get(text);
-    if (known !== undefined) out[i] = known;
-    else if (interned.size < INTERN_LIMIT) interned.set(text, text);
-  }
-  return out;
-}
+import { SharedValues } from './shared-values.js';
 
 /** Throws one line for a platform name that is not one of Slipway's. */
 function checkPlatforms(platforms: readonly string[] | undefined): void {
@@ -168,7 +140,7 @@ export function estimate(
     ...(opts.freeTier ? { cloudRunFreeTier: newFreeTierPool(catalog) } : {}),
   };
   const used = new Set<Platform>();
-  const intern = newInterner();
+  const shared = new SharedValues();
   const reportWorkloads = workloads.map((workload): ReportWorkload => {
     const warnings = [...workload.warnings];
     const selected = opts.platforms;
@@ -178,10 +150,18 @@ export function estimate(
     const estimates = platforms.map((platform) => {
       used.add(platform);
       const region = regionFor(platform, workload, regions, catalog, warnings);
-      const estimate = ESTIMATORS[platform](workload, region, catalog, platformOptions);
-      estimate.lines = internAll(estimate.lines, intern);
-      estimate.warnings = internAll(estimate.warnings, intern);
-      return estimate;
+      const e = ESTIMATORS[platform](workload, region, catalog, platformOptions);
+      // Rebuilt in one literal: every estimate of the report then has one shape, with its fields in the object
+      // (estimators build theirs by spreads, which leaves some fields in a separate property store).
+      return {
+        platform: e.platform,
+        region: e.region,
+        billedPerReplica: shared.size(e.billedPerReplica),
+        monthlyUSD: e.monthlyUSD,
+        monthlyUSDMax: e.monthlyUSDMax,
+        lines: shared.list(e.lines),
+        warnings: shared.list(e.warnings),
+      };
     });
     return {
       source: workload.source,

@@ -251,4 +251,37 @@ describe('estimate', () => {
       estimate([w], { region: 'us-east-1', platforms: ['ecs-fargate'] }).totals[0]?.monthlyUSD,
     ).toBeCloseTo(18.02005, 9);
   });
+
+  it('keeps one frozen copy of equal sizes, cost lines and warnings across the report', () => {
+    const twin = kube({ name: 'web-twin', containers: [container({ cpu: 0.5, memoryMiB: 1024 })] });
+    const r = estimate([web, twin, api], {}, catalog);
+    const [a, b, c] = r.workloads.map((w) => w.estimates);
+    expect(a?.map((e) => e.platform)).toEqual(b?.map((e) => e.platform));
+    a?.forEach((e, i) => {
+      const twinEstimate = b?.[i];
+      expect(twinEstimate).toEqual(e);
+      expect(twinEstimate?.lines).toBe(e.lines);
+      expect(twinEstimate?.warnings).toBe(e.warnings);
+      expect(twinEstimate?.billedPerReplica).toBe(e.billedPerReplica);
+      expect(Object.isFrozen(e.lines) && Object.isFrozen(e.warnings)).toBe(true);
+      expect(Object.isFrozen(e.billedPerReplica)).toBe(true);
+      // A different workload keeps its own lines.
+      expect(c?.[i]?.lines).not.toBe(e.lines);
+    });
+    // Every estimate has the same fields in the same order, whichever platform built it.
+    const mixed = estimate(
+      [
+        web,
+        kube({ name: 'nightly', kind: 'CronJob', schedule: schedule(30, 60) }),
+        ecsTask(0.5, 1024),
+        cloudRunService([{ cpu: 1, memoryMiB: 512 }]),
+      ],
+      {},
+      catalog,
+    );
+    const platforms = new Set(mixed.workloads.flatMap((w) => w.estimates.map((e) => e.platform)));
+    expect(platforms.size).toBe(8);
+    const keys = new Set(mixed.workloads.flatMap((w) => w.estimates.map((e) => Object.keys(e).join())));
+    expect([...keys]).toEqual(['platform,region,billedPerReplica,monthlyUSD,monthlyUSDMax,lines,warnings']);
+  });
 });
