@@ -151,17 +151,10 @@ export function estimate(
       used.add(platform);
       const region = regionFor(platform, workload, regions, catalog, warnings);
       const e = ESTIMATORS[platform](workload, region, catalog, platformOptions);
-      // Rebuilt in one literal: every estimate of the report then has one shape, with its fields in the object
-      // (estimators build theirs by spreads, which leaves some fields in a separate property store).
-      return {
-        platform: e.platform,
-        region: e.region,
-        billedPerReplica: shared.size(e.billedPerReplica),
-        monthlyUSD: e.monthlyUSD,
-        monthlyUSDMax: e.monthlyUSDMax,
-        lines: shared.list(e.lines),
-        warnings: shared.list(e.warnings),
-      };
+      e.billedPerReplica = shared.size(e.billedPerReplica);
+      e.lines = shared.list(e.lines);
+      e.warnings = shared.list(e.warnings);
+      return e;
     });
     return {
       source: workload.source,

@@ -3,7 +3,7 @@ import { price } from '../catalog/lookup.js';
 import type { Estimate, Workload } from '../types.js';
 import { usageInputs } from './cloud-run.js';
 import { costPart, type CostPart, flat, formatQuantity, formatSize, sumParts } from './cost-line.js';
-import type { PlatformOptions } from './platform-options.js';
+import { estimateOf, type PlatformOptions } from './platform-options.js';
 import { rate, unconfirmedWarning } from './rates.js';
 import { formatCount } from './usage-time.js';
 import { GPU_WARNING, hasGpu, HOURS_PER_MONTH, MIB_PER_GIB, plural } from './workload-facts.js';
@@ -36,9 +36,8 @@ export function estimateOnAppRunner(
   const lines = [
     flat`instance size: ${formatSize(size, 'GB')} (App Runner's fixed instance configurations are not modelled)`,
   ];
-  const base = { platform: 'app-runner' as const, region, billedPerReplica: size };
   if (hasGpu(workload))
-    return { ...base, monthlyUSD: null, monthlyUSDMax: null, lines, warnings: [...warnings, GPU_WARNING] };
+    return estimateOf('app-runner', region, size, null, null, lines, [...warnings, GPU_WARNING]);
 
   const memoryRate = rate(catalog, 'app-runner', region, 'provisioned-gb', opts);
   const cpuRate = rate(catalog, 'app-runner', region, 'active-vcpu', opts);
@@ -49,7 +48,7 @@ export function estimateOnAppRunner(
     ].filter((x) => x !== null);
     const note = price(catalog, 'app-runner', region, missing[0] ?? 'active-vcpu').note;
     warnings.push(`${unconfirmedWarning('App Runner', region, missing)}${note ? ` (${note})` : ''}`);
-    return { ...base, monthlyUSD: null, monthlyUSDMax: null, lines, warnings };
+    return estimateOf('app-runner', region, size, null, null, lines, warnings);
   }
   const gb = size.memoryMiB / MIB_PER_GIB;
   const usage = usageInputs(opts);
@@ -80,11 +79,13 @@ export function estimateOnAppRunner(
   const instances = Math.max(1, workload.replicas.min);
   const parts = partsFor(instances);
   const max = Math.max(1, workload.replicas.max);
-  return {
-    ...base,
-    monthlyUSD: sumParts(parts),
-    monthlyUSDMax: max !== instances && !usage ? sumParts(partsFor(max)) : null,
-    lines: [...lines, ...parts.map((p) => p.line)],
+  return estimateOf(
+    'app-runner',
+    region,
+    size,
+    sumParts(parts),
+    max !== instances && !usage ? sumParts(partsFor(max)) : null,
+    [...lines, ...parts.map((p) => p.line)],
     warnings,
-  };
+  );
 }

@@ -4,7 +4,7 @@ import { tierOf } from './cloud-run.js';
 import { cloudRunInstanceShape } from './cloud-run-shape.js';
 import { costPart, flat, sumParts } from './cost-line.js';
 import { newFreeTierPool, takeFromPool } from './free-tier.js';
-import type { PlatformOptions } from './platform-options.js';
+import { estimateOf, type PlatformOptions } from './platform-options.js';
 import { rate, unconfirmedWarning } from './rates.js';
 import { billedTime, formatCount } from './usage-time.js';
 import { GPU_WARNING, hasGpu, MIB_PER_GIB } from './workload-facts.js';
@@ -26,16 +26,11 @@ export function estimateOnCloudRunJobs(
   const tier = tierOf(catalog, region);
   const shape = cloudRunInstanceShape(workload);
   const warnings = [...shape.warnings];
-  const base = {
-    platform: 'cloud-run-jobs' as const,
-    region,
-    billedPerReplica: { vcpu: shape.vcpu, memoryMiB: shape.memoryMiB },
-    monthlyUSDMax: null,
-  };
-  if (hasGpu(workload))
-    return { ...base, monthlyUSD: null, lines: shape.lines, warnings: [...warnings, GPU_WARNING] };
-  if (shape.rejected)
-    return { ...base, monthlyUSD: null, lines: shape.lines, warnings: [...warnings, shape.rejected] };
+  const billed = { vcpu: shape.vcpu, memoryMiB: shape.memoryMiB };
+  const unpriced = (why: readonly string[]): Estimate =>
+    estimateOf('cloud-run-jobs', region, billed, null, null, shape.lines, why);
+  if (hasGpu(workload)) return unpriced([...warnings, GPU_WARNING]);
+  if (shape.rejected) return unpriced([...warnings, shape.rejected]);
   const cpuRate = rate(catalog, 'cloud-run', region, 'instance-vcpu', opts);
   const memoryRate = rate(catalog, 'cloud-run', region, 'instance-gib', opts);
   if (cpuRate === null || memoryRate === null) {
@@ -44,7 +39,7 @@ export function estimateOnCloudRunJobs(
       memoryRate === null ? 'instance-gib' : null,
     ].filter((x) => x !== null);
     warnings.push(unconfirmedWarning(`Cloud Run jobs (${tier})`, region, missing));
-    return { ...base, monthlyUSD: null, lines: shape.lines, warnings };
+    return unpriced(warnings);
   }
   const time = billedTime(workload, 'task', 0, CLOUD_RUN_ROUND_SECONDS);
   const seconds = time.hours * 3600;
@@ -72,10 +67,13 @@ export function estimateOnCloudRunJobs(
         line: `free tier: −${formatCount(freeMemory)} GiB-seconds at Tier 1 prices = −$${(freeMemory * tier1.memory).toFixed(2)}`,
       });
   }
-  return {
-    ...base,
-    monthlyUSD: sumParts(parts),
-    lines: [...shape.lines, flat`billing: instance-based (${tier})`, ...parts.map((p) => p.line)],
+  return estimateOf(
+    'cloud-run-jobs',
+    region,
+    billed,
+    sumParts(parts),
+    null,
+    [...shape.lines, flat`billing: instance-based (${tier})`, ...parts.map((p) => p.line)],
     warnings,
-  };
+  );
 }

@@ -4,7 +4,7 @@ import type { Estimate, Workload } from '../types.js';
 import { cloudRunInstanceShape, type CloudRunShape } from './cloud-run-shape.js';
 import { costPart, type CostPart, flat, formatQuantity, sumParts } from './cost-line.js';
 import { newFreeTierPool, takeFromPool } from './free-tier.js';
-import type { FreeTierPool, PlatformOptions } from './platform-options.js';
+import { estimateOf, type FreeTierPool, type PlatformOptions } from './platform-options.js';
 import { rate, unconfirmedWarning } from './rates.js';
 import { formatCount } from './usage-time.js';
 import { GPU_WARNING, hasGpu, HOURS_PER_MONTH, MIB_PER_GIB, plural } from './workload-facts.js';
@@ -223,27 +223,11 @@ export function estimateOnCloudRun(
   tierOf(catalog, region);
   const shape = cloudRunInstanceShape(workload);
   const warnings = [...shape.warnings];
-  const base = {
-    platform: 'cloud-run' as const,
-    region,
-    billedPerReplica: { vcpu: shape.vcpu, memoryMiB: shape.memoryMiB },
-  };
+  const billed = { vcpu: shape.vcpu, memoryMiB: shape.memoryMiB };
   if (hasGpu(workload))
-    return {
-      ...base,
-      monthlyUSD: null,
-      monthlyUSDMax: null,
-      lines: shape.lines,
-      warnings: [...warnings, GPU_WARNING],
-    };
+    return estimateOf('cloud-run', region, billed, null, null, shape.lines, [...warnings, GPU_WARNING]);
   if (shape.rejected)
-    return {
-      ...base,
-      monthlyUSD: null,
-      monthlyUSDMax: null,
-      lines: shape.lines,
-      warnings: [...warnings, shape.rejected],
-    };
+    return estimateOf('cloud-run', region, billed, null, null, shape.lines, [...warnings, shape.rejected]);
   const native = workload.origin === 'cloud-run';
   const billing = native ? (workload.cloudRun?.billing ?? 'request') : 'instance';
   const lines = [
@@ -255,20 +239,16 @@ export function estimateOnCloudRun(
   const ctx: Ctx = { workload, region, catalog, opts, shape, warnings };
   if (billing === 'instance') {
     const result = instanceBased(ctx);
-    return {
-      ...base,
-      monthlyUSD: result.monthly,
-      monthlyUSDMax: result.max,
-      lines: [...lines, ...result.lines],
+    return estimateOf(
+      'cloud-run',
+      region,
+      billed,
+      result.monthly,
+      result.max,
+      [...lines, ...result.lines],
       warnings,
-    };
+    );
   }
   const result = requestBased(ctx);
-  return {
-    ...base,
-    monthlyUSD: result.monthly,
-    monthlyUSDMax: null,
-    lines: [...lines, ...result.lines],
-    warnings,
-  };
+  return estimateOf('cloud-run', region, billed, result.monthly, null, [...lines, ...result.lines], warnings);
 }

@@ -2,7 +2,7 @@ import type { Catalog } from '../catalog/catalog-types.js';
 import type { Estimate, Platform, Workload } from '../types.js';
 import { costPart, formatQuantity, sumParts, type CostPart } from './cost-line.js';
 import type { FargateSize } from './fargate-sizes.js';
-import type { PlatformOptions } from './platform-options.js';
+import { estimateOf, type PlatformOptions } from './platform-options.js';
 import { rate, unconfirmedWarning } from './rates.js';
 import { billedTime } from './usage-time.js';
 import { GPU_WARNING, hasGpu, MIB_PER_GIB } from './workload-facts.js';
@@ -51,15 +51,7 @@ const CPU_LABELS: Record<string, string> = {
 };
 
 function nullEstimate(bill: FargateBill, region: string, warnings: string[]): Estimate {
-  return {
-    platform: bill.platform,
-    region,
-    billedPerReplica: bill.size ?? bill.requested,
-    monthlyUSD: null,
-    monthlyUSDMax: null,
-    lines: bill.lines,
-    warnings,
-  };
+  return estimateOf(bill.platform, region, bill.size ?? bill.requested, null, null, bill.lines, warnings);
 }
 
 /**
@@ -126,13 +118,13 @@ export function priceFargateBill(
   };
   const parts = partsFor(time.hours, time.label);
   const maxParts = time.max ? partsFor(time.max.hours, time.max.label) : null;
-  return {
-    platform: bill.platform,
+  return estimateOf(
+    bill.platform,
     region,
-    billedPerReplica: bill.size,
-    monthlyUSD: sumParts(parts),
-    monthlyUSDMax: maxParts ? sumParts(maxParts) : null,
-    lines: [...bill.lines, ...parts.map((p) => p.line)],
+    bill.size,
+    sumParts(parts),
+    maxParts ? sumParts(maxParts) : null,
+    [...bill.lines, ...parts.map((p) => p.line)],
     warnings,
-  };
+  );
 }

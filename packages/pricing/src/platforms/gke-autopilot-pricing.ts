@@ -2,7 +2,7 @@ import type { Catalog } from '../catalog/catalog-types.js';
 import type { Estimate, Workload } from '../types.js';
 import { autopilotPodShape } from './autopilot-shape.js';
 import { costPart, flat, formatQuantity, sumParts, type CostPart } from './cost-line.js';
-import type { PlatformOptions } from './platform-options.js';
+import { estimateOf, type PlatformOptions } from './platform-options.js';
 import { rate, unconfirmedWarning } from './rates.js';
 import { billedTime } from './usage-time.js';
 import { GPU_WARNING, hasGpu, MIB_PER_GIB } from './workload-facts.js';
@@ -28,15 +28,7 @@ export function priceOnAutopilot(
     monthlyUSDMax: number | null,
     lines: string[],
     warnings: string[],
-  ): Estimate => ({
-    platform,
-    region,
-    billedPerReplica,
-    monthlyUSD,
-    monthlyUSDMax,
-    lines,
-    warnings,
-  });
+  ): Estimate => estimateOf(platform, region, billedPerReplica, monthlyUSD, monthlyUSDMax, lines, warnings);
   const warnings: string[] = [];
   if (hasGpu(workload)) return result(null, null, shape.lines, [...warnings, GPU_WARNING]);
   if (shape.rejected) return result(null, null, shape.lines, [...warnings, shape.rejected]);

@@ -28,3 +28,20 @@ export type PlatformEstimator = (
   catalog: Catalog,
   opts: PlatformOptions,
 ) => Estimate;
+
+/**
+ * An estimate, with its fields in the report's order. Every platform builds its estimates here, so all of them
+ * share one shape: the report reads them in one pass (one shape is much faster to read than eight), and they keep
+ * their fields in the object rather than in a second store, as objects built by spreads do.
+ */
+export function estimateOf(
+  platform: Estimate['platform'],
+  region: string,
+  billedPerReplica: Estimate['billedPerReplica'],
+  monthlyUSD: number | null,
+  monthlyUSDMax: number | null,
+  lines: readonly string[],
+  warnings: readonly string[],
+): Estimate {
+  return { platform, region, billedPerReplica, monthlyUSD, monthlyUSDMax, lines, warnings };
+}
