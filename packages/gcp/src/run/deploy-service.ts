@@ -225,14 +225,7 @@ async function moveTraffic(
     makesRevision: false,
     label,
   });
-  const last = await pollRollout(observer, {
-    timeoutMs: hooks.timeoutMs,
-    initialIntervalMs: hooks.pollIntervalMs,
-    maxIntervalMs: Math.max(hooks.pollIntervalMs, 10_000),
-    sleep: hooks.sleep,
-    now: hooks.now,
-    onProgress: hooks.log,
-  });
+  const last = await pollRollout(observer, pollSettings(hooks, label, 'the traffic move'));
   if (last.failed) {
     throw new RolloutFailedError(
       plan.request.region,

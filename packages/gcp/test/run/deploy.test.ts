@@ -126,6 +126,32 @@ describe('services', () => {
     ]);
   });
 
+  it('logs and retries a read that fails while it waits for the traffic move', async () => {
+    await deploy(request('blip', { generatedSuffix: 'b1' }));
+    await deploy(
+      request('blip', { noTraffic: true, tag: 'blue', generatedSuffix: 'b2' }, { image: 'app:5' }),
+    );
+    // Eight failed reads outlast the client's retries of one call; the refusals are armed by the second write, the
+    // traffic move, so only the wait after it meets them.
+    let writes = 0;
+    const blip: RunApi = Object.create(api) as RunApi;
+    blip.updateService = async (service) => {
+      const op = await api.updateService(service);
+      if (++writes === 2) run.refuseNext(CLOUD_RUN_OPERATIONS.getOperation, 'INTERNAL', 'backend blip', 8);
+      return op;
+    };
+    const result = await applyServicePlan(
+      blip,
+      await planServiceDeploy(blip, request('blip', { generatedSuffix: 'b3' }, { image: 'app:6' })),
+      hooks,
+    );
+    expect(writes).toBe(2);
+    expect(result.traffic.find((r) => r.latest)?.percent).toBe(100);
+    expect(lines.some((l) => /could not read the traffic move \(will retry\): .*backend blip/.test(l))).toBe(
+      true,
+    );
+  });
+
   it('fails with the condition message and the logs, leaving traffic where it was', async () => {
     const name = 'projects/p/locations/us-central1/services/one';
     const traffic = run.traffic(name);
