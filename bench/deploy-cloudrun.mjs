@@ -6,16 +6,14 @@
 // Each target runs with GCE_METADATA_HOST pointing at a local server that counts requests: a metadata-server probe
 // shows up there instead of waiting on 169.254.169.254.
 // Usage: node scripts/with-node24.mjs bench/deploy-cloudrun.mjs [--n 15] [--json]
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { scenarios } from './scenarios.mjs';
-import { dirBytes, median, timeToFirstCall } from './lib.mjs';
+import { dirBytes, median, runToExit, timeToFirstCall } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'bench', '.out');
@@ -51,25 +49,12 @@ async function buildProbe(name, source) {
 }
 
 /** Runs a script until it exits (or, with `server`, until `server` sees its first request: lib's timeToFirstCall). */
-function time(argv, env, server, expectExit) {
+async function time(argv, env, server, expectExit) {
   if (server) return timeToFirstCall(argv, env, server, 20_000);
-  return new Promise((resolvePromise, reject) => {
-    const t0 = performance.now();
-    const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let log = '';
-    child.stdout.on('data', (d) => (log += d));
-    child.stderr.on('data', (d) => (log += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${argv.join(' ')} took over 20 s:\n${log.slice(-600)}`));
-    }, 20_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      if (code !== expectExit && expectExit !== undefined)
-        reject(new Error(`${argv.join(' ')} exited ${code}, expected ${expectExit}:\n${log.slice(-600)}`));
-      else resolvePromise(performance.now() - t0);
-    });
-  });
+  const { code, log, ms } = await runToExit(argv, env, 20_000);
+  if (code !== expectExit && expectExit !== undefined)
+    throw new Error(`${argv.join(' ')} exited ${code}, expected ${expectExit}:\n${log.slice(-600)}`);
+  return ms;
 }
 
 function listen(handler) {

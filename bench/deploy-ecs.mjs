@@ -7,14 +7,13 @@
 // minimum delay, as aws-actions/amazon-ecs-deploy-task-definition does.
 // The rollout itself takes about 3 s (simulated scheduler steps shortened to real hundreds of milliseconds).
 // Usage: node scripts/with-node24.mjs bench/deploy-ecs.mjs [--n 3] [--json]
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { median } from './lib.mjs';
+import { median, runToExit } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'bench', '.out', 'deploy-ecs');
@@ -90,14 +89,7 @@ await waitUntilServicesStable({ client: ecs, minDelay: 15, maxWaitTime: 600 }, {
 }
 
 function run(argv, env) {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let log = '';
-    child.stdout.on('data', (d) => (log += d));
-    child.stderr.on('data', (d) => (log += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, log, exitedAt: Date.now() }));
-  });
+  return runToExit([process.execPath, ...argv], env, 600_000);
 }
 
 async function main() {

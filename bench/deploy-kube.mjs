@@ -8,7 +8,7 @@
 //      in real time) and the action's process exiting: how fast a finished rollout is noticed and reported.
 // Usage: node scripts/with-node24.mjs bench/deploy-kube.mjs [--n 10]
 // The stand-ins are TypeScript; a small loader (swc, as the tests use) runs them in this process.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -23,7 +23,7 @@ const require = createRequire(join(root, 'package.json'));
 const args = process.argv.slice(2);
 const N = Number(args.includes('--n') ? args[args.indexOf('--n') + 1] : 10);
 
-import { dirBytes, median, registerTypeScript, timeToFirstCall } from './lib.mjs';
+import { dirBytes, median, registerTypeScript, runToExit, timeToFirstCall } from './lib.mjs';
 
 registerTypeScript(root);
 
@@ -129,18 +129,9 @@ async function rolloutToExit(action, clusters, work) {
       : { INPUT_CLUSTER: cluster.name, INPUT_LOCATION: cluster.location, INPUT_ENDPOINT: 'auto' }),
   };
   const t0 = performance.now();
-  const exited = await new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(root, 'actions', action, 'dist', 'index.js')], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let log = '';
-    child.stdout.on('data', (d) => (log += d));
-    child.stderr.on('data', (d) => (log += d));
-    child.on('exit', (code) =>
-      code === 0 ? resolvePromise(performance.now()) : reject(new Error(`${action} exited ${code}:\n${log}`)),
-    );
-  });
+  const done = await runToExit([process.execPath, join(root, 'actions', action, 'dist', 'index.js')], env);
+  if (done.code !== 0) throw new Error(`${action} exited ${done.code}:\n${done.log}`);
+  const exited = t0 + done.ms;
   clearInterval(watchRollout);
   await cluster.stop();
   // The stand-in polls its controllers every 20 ms while a watch waits; the rest is the action's own delay.

@@ -35,29 +35,55 @@ export function actionDefaults(actionYml, token = 'ghs_bench') {
   return env;
 }
 
+/** Spawns `argv` with `env`; its stdout and stderr gather in one `log`. */
+export function spawnLogged(argv, env) {
+  const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = { child, log: '' };
+  child.stdout.on('data', (d) => (run.log += d));
+  child.stderr.on('data', (d) => (run.log += d));
+  return run;
+}
+
+/**
+ * Runs `argv` until it exits. Resolves with its exit code, its log, the ms it ran and `exitedAt` (Date.now(), to
+ * compare with a stand-in's journal); kills it and rejects past `timeoutMs`.
+ */
+export function runToExit(argv, env, timeoutMs = 60_000) {
+  return new Promise((resolvePromise, reject) => {
+    const t0 = performance.now();
+    const run = spawnLogged(argv, env);
+    const timer = setTimeout(() => {
+      run.child.kill('SIGKILL');
+      reject(new Error(`${argv.join(' ')} took over ${timeoutMs / 1000} s:\n${run.log.slice(-1500)}`));
+    }, timeoutMs);
+    run.child.on('error', reject);
+    run.child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, log: run.log, ms: performance.now() - t0, exitedAt: Date.now() });
+    });
+  });
+}
+
 /** Spawns `argv` and resolves with the ms until its first request reaches `server` (then kills it). */
 export function timeToFirstCall(argv, env, server, timeoutMs = 10_000) {
   return new Promise((resolvePromise, reject) => {
     const t0 = performance.now();
-    const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let log = '';
-    child.stdout.on('data', (d) => (log += d));
-    child.stderr.on('data', (d) => (log += d));
+    const run = spawnLogged(argv, env);
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`no cloud call within ${timeoutMs / 1000} s:\n${log}`));
+      run.child.kill('SIGKILL');
+      reject(new Error(`no cloud call within ${timeoutMs / 1000} s:\n${run.log}`));
     }, timeoutMs);
     server.once('request', (_req, res) => {
       const ms = performance.now() - t0;
       clearTimeout(timer);
       res.destroy();
-      child.kill('SIGKILL');
+      run.child.kill('SIGKILL');
       resolvePromise(ms);
     });
-    child.on('exit', (code) => {
+    run.child.on('exit', (code) => {
       if (code !== null) {
         clearTimeout(timer);
-        reject(new Error(`exited ${code} before its first cloud call:\n${log}`));
+        reject(new Error(`exited ${code} before its first cloud call:\n${run.log}`));
       }
     });
   });

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { actionDefaults, median, printTable, registerTypeScript } from './lib.mjs';
+import { actionDefaults, median, printTable, registerTypeScript, runToExit } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -107,30 +107,24 @@ async function cloudRun(app) {
   writeFileSync(credentials, JSON.stringify(sts.credentialFile({ impersonate: deployer })));
   const env = { GOOGLE_APPLICATION_CREDENTIALS: credentials };
   // Asynchronous: the stand-ins answer from this process's event loop.
-  const deploy = (image, noTraffic) =>
-    new Promise((resolveDeploy, reject) => {
-      const child = spawn(process.execPath, [join(root, 'actions', 'deploy-cloudrun', 'dist', 'index.js')], {
-        env: {
-          PATH: process.env.PATH,
-          ...actionDefaults(join(root, 'actions', 'deploy-cloudrun', 'action.yml')),
-          INPUT_SERVICE: 'web',
-          INPUT_IMAGE: image,
-          'INPUT_PROJECT-ID': 'bench-project',
-          INPUT_REGION: 'us-central1',
-          'INPUT_API-ENDPOINT': run.url,
-          'INPUT_NO-TRAFFIC': String(noTraffic),
-          'INPUT_POLL-INTERVAL': '100ms',
-          ...env,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let log = '';
-      child.stdout.on('data', (d) => (log += d));
-      child.stderr.on('data', (d) => (log += d));
-      child.on('exit', (code) =>
-        code === 0 ? resolveDeploy() : reject(new Error(`deploy-cloudrun failed:\n${log.slice(-1500)}`)),
-      );
-    });
+  const deploy = async (image, noTraffic) => {
+    const done = await runToExit(
+      [process.execPath, join(root, 'actions', 'deploy-cloudrun', 'dist', 'index.js')],
+      {
+        PATH: process.env.PATH,
+        ...actionDefaults(join(root, 'actions', 'deploy-cloudrun', 'action.yml')),
+        INPUT_SERVICE: 'web',
+        INPUT_IMAGE: image,
+        'INPUT_PROJECT-ID': 'bench-project',
+        INPUT_REGION: 'us-central1',
+        'INPUT_API-ENDPOINT': run.url,
+        'INPUT_NO-TRAFFIC': String(noTraffic),
+        'INPUT_POLL-INTERVAL': '100ms',
+        ...env,
+      },
+    );
+    if (done.code !== 0) throw new Error(`deploy-cloudrun failed:\n${done.log.slice(-1500)}`);
+  };
   await deploy('us-docker.pkg.dev/bench-project/apps/web:1', false);
   await deploy('us-docker.pkg.dev/bench-project/apps/web:2', true);
   const name = CloudRunStandIn.serviceName('bench-project', 'us-central1', 'web');
